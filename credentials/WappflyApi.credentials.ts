@@ -1,0 +1,56 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class WappflyApi implements ICredentialType {
+	name = 'wappflyApi';
+
+	displayName = 'Wappfly API';
+
+	icon: Icon = { light: 'file:../icons/wappfly.svg', dark: 'file:../icons/wappfly.dark.svg' };
+
+	documentationUrl = 'https://wappfly.com/docs#authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The API token of one WhatsApp line. In the Wappfly dashboard, click "Show token" next to a connected line.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://wappfly.com',
+			placeholder: 'https://wappfly.com',
+			description:
+				'Change only to go through a proxy, a staging host or a local sandbox. Without a trailing /api.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-Token': '={{$credentials.apiToken}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api$/, "")}}',
+			url: '/api/me',
+			method: 'GET',
+		},
+	};
+}

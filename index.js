@@ -1,0 +1,6 @@
+// n8n loads the nodes and credentials listed in package.json's "n8n" section; this entry point
+// only lets `require('n8n-nodes-wappfly')` resolve to the same classes.
+module.exports = {
+	Wappfly: require('./dist/nodes/Wappfly/Wappfly.node.js').Wappfly,
+	WappflyApi: require('./dist/credentials/WappflyApi.credentials.js').WappflyApi,
+};

@@ -1,0 +1,25 @@
+import {
+	chatOfMessage,
+	messageIdField,
+	textField,
+	timeoutOnlyOptions,
+} from '../common.descriptions';
+import { getChatJid, getMessageId, getText, getTimeout } from '../parameters';
+import { postCall, type WappflyOperation } from '../types';
+
+export const reply: WappflyOperation = {
+	properties: [
+		chatOfMessage,
+		messageIdField('ID of the message to quote above the reply'),
+		textField('The reply to send'),
+		timeoutOnlyOptions(),
+	],
+
+	async prepare(itemIndex) {
+		const to = getChatJid.call(this, itemIndex, 'to', 'Chat');
+		const quotedMessageId = getMessageId.call(this, itemIndex);
+		const text = getText.call(this, itemIndex);
+		const timeoutMs = getTimeout.call(this, itemIndex);
+		return postCall('/api/messages/reply', { to, text, quoted_msg_id: quotedMessageId }, timeoutMs);
+	},
+};

@@ -1,0 +1,27 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { WappflyRequest } from '../../shared/transport';
+
+/**
+ * What an operation hands to the router once the item's parameters are validated. Building
+ * the request may still read or download media, so it only happens when the item is sent.
+ */
+export interface PreparedCall {
+	buildRequest: () => Promise<WappflyRequest> | WappflyRequest;
+	/** Maps the API's answer to output items; by default an array gives one item per element. */
+	toItems?: (response: unknown) => IDataObject[];
+}
+
+export interface WappflyOperation {
+	/** The operation's fields; the resource adds the displayOptions that show them. */
+	properties: INodeProperties[];
+	/** Validates the item's parameters without any network request. */
+	prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedCall>;
+}
+
+export type OperationTable = Record<string, WappflyOperation>;
+
+/** A JSON POST whose body is fully known once the parameters are validated. */
+export function postCall(path: string, body: IDataObject, timeoutMs: number): PreparedCall {
+	return { buildRequest: () => ({ method: 'POST', path, body, timeoutMs }) };
+}

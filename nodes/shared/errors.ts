@@ -1,0 +1,115 @@
+import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
+
+const STATUS_HINTS: Record<number, string> = {
+	400: 'Wappfly could not accept the request body. The message above names the field; check the value the node sends for it.',
+	401: 'Wappfly refused the API token. Open the Wappfly credential and paste the token shown by "Show token" next to the line in the Wappfly dashboard. If the token was rotated, paste the new one.',
+	402: 'The quota of this Wappfly account is used up: every send and every incoming message counts as one request (reads, reactions, edits and deletes are free). Run Session > Get Me to see the requests used and when the quota resets, or upgrade the plan.',
+	403: 'Either the email of the Wappfly account is not verified (confirm it from the dashboard) or this WhatsApp line is disconnected or banned. Run Session > Get Status to see the state of the line, and pair the number again in the Wappfly dashboard if needed.',
+	404: 'The message or chat was not found. Check the message ID (it must be a message of this line, e.g. from Get Recent, Get History or the Wappfly Trigger) and the recipient number or JID.',
+	413: 'The request is too large for Wappfly. Send a smaller file or compress it first.',
+	429: 'Wappfly is receiving too many requests from this line. Slow the workflow down (a Wait node between sends) and try again.',
+};
+
+const SERVER_HINT =
+	'Wappfly or a proxy in front of it failed. Try again later, or enable Retry On Fail in the node settings for sends that must go out.';
+
+export function statusHint(status: number): string {
+	return STATUS_HINTS[status] ?? (status >= 500 ? SERVER_HINT : `Wappfly answered HTTP ${status}.`);
+}
+
+/** Keeps a secret out of any text that may reach the user or a log. */
+export function redact(text: string, secret: string | undefined): string {
+	return secret && secret.length >= 4 ? text.split(secret).join('***') : text;
+}
+
+function build(
+	node: INode,
+	message: string,
+	description: string,
+	httpCode: string | undefined,
+	itemIndex: number | undefined,
+): NodeApiError {
+	// A plain object as the error response: the HTTP client's error would carry the request
+	// headers, and with them the API token, into the execution data.
+	return new NodeApiError(node, { message, httpCode: httpCode ?? null } as JsonObject, {
+		message,
+		description,
+		httpCode,
+		itemIndex,
+	});
+}
+
+export function apiError(
+	node: INode,
+	status: number,
+	body: unknown,
+	secret: string | undefined,
+	itemIndex?: number,
+): NodeApiError {
+	const text =
+		body && typeof body === 'object' && typeof (body as JsonObject).error === 'string'
+			? ((body as JsonObject).error as string)
+			: undefined;
+	if (text === undefined) {
+		return nonJsonError(node, status, body, secret, itemIndex);
+	}
+	return build(node, redact(text, secret), statusHint(status), String(status), itemIndex);
+}
+
+export function nonJsonError(
+	node: INode,
+	status: number,
+	body: unknown,
+	secret: string | undefined,
+	itemIndex?: number,
+): NodeApiError {
+	const raw = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+	const excerpt = raw
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim()
+		.slice(0, 200);
+	const message = `Wappfly answered HTTP ${status} with a body that is not the API's JSON`;
+	const description =
+		`${status >= 400 ? statusHint(status) + ' ' : ''}This usually comes from a proxy or gateway between n8n and Wappfly, or from a Base URL that does not point at the Wappfly API.` +
+		(excerpt ? ` The answer began with: "${excerpt}"` : '');
+	return build(node, message, redact(description, secret), String(status), itemIndex);
+}
+
+interface TransportFailure {
+	code?: string;
+	message?: string;
+	cause?: TransportFailure;
+}
+
+/** Turns a failure of the HTTP client (no HTTP answer at all) into an error a user can act on. */
+export function networkError(
+	node: INode,
+	error: unknown,
+	baseUrl: string,
+	timeoutMs: number,
+	secret: string | undefined,
+	itemIndex?: number,
+): NodeApiError {
+	const failure = (error ?? {}) as TransportFailure;
+	const code = failure.cause?.code ?? failure.code ?? '';
+	const detail = failure.cause?.message ?? failure.message ?? String(error);
+	let message: string;
+	let description: string;
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(detail)) {
+		message = `Wappfly did not answer within ${Math.round(timeoutMs / 1000)} seconds`;
+		description =
+			'The request may still have been processed: check Message > Get Recent before sending again, or raise the Timeout option.';
+	} else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		message = `Could not connect to Wappfly at ${baseUrl}`;
+		description = `The connection failed (${code}). Check the Base URL of the Wappfly credential and the network of the n8n host.`;
+	} else if (code === 'ECONNRESET' || /socket hang up/i.test(detail)) {
+		message = 'The connection to Wappfly was closed before it answered';
+		description =
+			'A proxy or the network dropped the connection. The request may still have been processed: check Message > Get Recent before sending again.';
+	} else {
+		message = `The request to Wappfly failed: ${detail}`;
+		description = 'No answer came from Wappfly. Check the Base URL of the Wappfly credential.';
+	}
+	return build(node, redact(message, secret), redact(description, secret), undefined, itemIndex);
+}
