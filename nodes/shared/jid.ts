@@ -34,6 +34,7 @@ export function normalizeJid(input: unknown): JidResult {
 	if (typeof input === 'number' && Number.isSafeInteger(input) && input > 0) {
 		return phoneToJid(String(input));
 	}
+	if (input === undefined || input === null) return { ok: false, reason: 'it is empty' };
 	if (typeof input !== 'string') return { ok: false, reason: 'it is not text' };
 	const value = input.trim();
 	if (value === '') return { ok: false, reason: 'it is empty' };

@@ -118,6 +118,7 @@ const DATA_URL = /^data:([^;,]*)(?:;[^,]*)?;base64,/i;
  * line breaks or missing padding, and returns it in the canonical padded form the API checks.
  */
 export function parseBase64(input: unknown): Base64Parse {
+	if (input === undefined || input === null) return { ok: false, reason: 'it is empty' };
 	if (typeof input !== 'string') return { ok: false, reason: 'it is not text' };
 	let value = input.trim();
 	let mimeType: string | undefined;

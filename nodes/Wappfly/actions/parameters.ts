@@ -20,9 +20,19 @@ export function invalidParameter(
 	});
 }
 
+/** A parameter as text: expressions that find nothing give undefined or null, read as empty. */
+export function asText(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	return typeof value === 'string'
+		? value
+		: typeof value === 'object'
+			? JSON.stringify(value)
+			: String(value);
+}
+
 function quoted(value: unknown): string {
-	const text = typeof value === 'string' ? value : JSON.stringify(value);
-	return `"${text !== undefined && text.length > 80 ? text.slice(0, 77) + '...' : text}"`;
+	const text = asText(value);
+	return `"${text.length > 80 ? text.slice(0, 77) + '...' : text}"`;
 }
 
 /** Reads a chat locator (`to`, `chat`) and returns the JID the API expects. */
@@ -46,8 +56,7 @@ export function getChatJid(
 }
 
 export function getText(this: IExecuteFunctions, itemIndex: number, label = 'Text'): string {
-	const value = this.getNodeParameter('text', itemIndex, '');
-	const text = typeof value === 'string' ? value : value === null ? '' : String(value);
+	const text = asText(this.getNodeParameter('text', itemIndex, ''));
 	if (text.trim() === '') {
 		throw invalidParameter(
 			this,
@@ -69,7 +78,7 @@ export function getText(this: IExecuteFunctions, itemIndex: number, label = 'Tex
 
 export function getMessageId(this: IExecuteFunctions, itemIndex: number): string {
 	const value = this.getNodeParameter('messageId', itemIndex, '');
-	const id = typeof value === 'string' ? value.trim() : '';
+	const id = asText(value).trim();
 	if (!MESSAGE_ID.test(id)) {
 		throw invalidParameter(
 			this,
@@ -86,7 +95,7 @@ const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20e3/u;
 /** One emoji, or '' to remove a reaction. */
 export function getEmoji(this: IExecuteFunctions, itemIndex: number): string {
 	const value = this.getNodeParameter('emoji', itemIndex, '');
-	const emoji = typeof value === 'string' ? value.trim() : '';
+	const emoji = asText(value).trim();
 	if (emoji === '') return '';
 	const graphemes = [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(emoji)];
 	if (graphemes.length !== 1 || !EMOJI.test(emoji)) {

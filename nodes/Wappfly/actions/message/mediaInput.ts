@@ -12,7 +12,7 @@ import {
 	parseBase64,
 	type MediaBytes,
 } from '../../../shared/media';
-import { invalidParameter } from '../parameters';
+import { asText, invalidParameter } from '../parameters';
 
 /** The file to send, once it is known where its bytes come from. */
 export interface MediaFile {
@@ -90,7 +90,7 @@ function emptyFileError(ctx: IExecuteFunctions, itemIndex: number, what: string)
 }
 
 function binaryFieldOf(ctx: IExecuteFunctions, itemIndex: number): IBinaryData {
-	const name = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
+	const name = asText(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
 	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
 	if (!binary[name]) {
 		const present = Object.keys(binary);
@@ -157,7 +157,7 @@ function fromUrl(
 	itemIndex: number,
 	timeoutMs: number,
 ): () => Promise<MediaFile> {
-	const raw = String(ctx.getNodeParameter('url', itemIndex, '')).trim();
+	const raw = asText(ctx.getNodeParameter('url', itemIndex, '')).trim();
 	let url: URL;
 	try {
 		url = new URL(raw);

@@ -1,0 +1,344 @@
+/**
+ * Runs our nodes through n8n's own execution engine (n8n-core's WorkflowExecute, execution
+ * contexts, request helpers and binary-data service), as close to a real n8n as a test
+ * process gets without a database: credentials are held in memory by a small
+ * ICredentialsHelper that authenticates exactly the way n8n's does (the credential's
+ * declarative `authenticate`, resolved by the real expression engine).
+ */
+import { Container } from '@n8n/di';
+import {
+	BinaryDataConfig,
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	WorkflowExecute,
+} from 'n8n-core';
+import {
+	ICredentialsHelper,
+	Workflow,
+	createRunExecutionData,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeListSearchResult,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { WappflyApi } from '../../credentials/WappflyApi.credentials';
+import { Wappfly } from '../../nodes/Wappfly/Wappfly.node';
+import { fs, os, path } from '../support/node';
+
+export type BinaryMode = 'default' | 'filesystem';
+
+export interface WappflyCredentialData {
+	apiToken: string;
+	baseUrl: string;
+}
+
+export interface InputBinary {
+	data: Buffer;
+	fileName?: string;
+	mimeType?: string;
+}
+
+export interface InputItem {
+	json?: IDataObject;
+	binary?: Record<string, InputBinary>;
+}
+
+const credentialTypes: Record<string, ICredentialType> = { wappflyApi: new WappflyApi() };
+
+/** Emits the test's items, storing their files through n8n's binary-data helpers. */
+class SourceNode implements INodeType {
+	description = {
+		displayName: 'Source',
+		name: 'source',
+		group: ['input'],
+		version: 1,
+		description: 'Test input',
+		defaults: { name: 'Source' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	static pending: InputItem[] = [];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items: INodeExecutionData[] = [];
+		for (const [index, item] of SourceNode.pending.entries()) {
+			const out: INodeExecutionData = { json: item.json ?? { index }, pairedItem: { item: 0 } };
+			if (item.binary) {
+				out.binary = {};
+				for (const [key, file] of Object.entries(item.binary)) {
+					out.binary[key] = await this.helpers.prepareBinaryData(
+						file.data,
+						file.fileName,
+						file.mimeType,
+					);
+				}
+			}
+			items.push(out);
+		}
+		return [items];
+	}
+}
+
+const nodeTypeMap: Record<string, INodeType> = {
+	'n8n-nodes-wappfly.wappfly': new Wappfly(),
+	'test.source': new SourceNode(),
+};
+
+export const nodeTypes: INodeTypes = {
+	getByName: (type) => nodeTypeMap[type],
+	getByNameAndVersion: (type) => nodeTypeMap[type],
+	getKnownTypes: () => ({}),
+} as INodeTypes;
+
+class MemoryCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const { authenticate } = credentialTypes[typeName];
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate?.type === 'generic') {
+			const resolve = (value: string) =>
+				String(
+					workflow.expression.getSimpleParameterValue(node, value, 'internal', {
+						$credentials: credentials,
+					}) ?? '',
+				);
+			for (const [section, entries] of Object.entries(authenticate.properties)) {
+				const target = ((requestOptions as unknown as Record<string, IDataObject>)[section] ??= {});
+				for (const [key, value] of Object.entries(entries as Record<string, string>)) {
+					target[resolve(key)] = resolve(value);
+				}
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these tests');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: unknown,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.data[type] };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties(type: string) {
+		return credentialTypes[type].properties;
+	}
+}
+
+let binaryRoot: string | undefined;
+
+/** Switches n8n's binary-data service between memory ('default') and disk ('filesystem'). */
+export async function useBinaryMode(mode: BinaryMode): Promise<void> {
+	binaryRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'wappfly-binary-'));
+	const config = Container.get(BinaryDataConfig);
+	config.availableModes = ['default', 'filesystem'];
+	config.mode = mode;
+	config.localStoragePath = binaryRoot;
+	await Container.get(BinaryDataService).init();
+}
+
+export function additionalDataFor(
+	credentials: WappflyCredentialData,
+	workflowData?: Workflow,
+): IWorkflowExecuteAdditionalData {
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+		id: workflowData?.id ?? 'wf',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		nodes: [],
+		connections: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	return {
+		credentialsHelper: new MemoryCredentialsHelper({ wappflyApi: { ...credentials } }),
+		hooks,
+		executionId: 'test-execution',
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	credentials: WappflyCredentialData;
+	items?: InputItem[];
+	continueOnFail?: boolean;
+	binaryMode?: BinaryMode;
+}
+
+export interface RunResult {
+	/** The Wappfly node's output items (main output 0). */
+	items: INodeExecutionData[];
+	/** The error that stopped the node, when it did. */
+	error?: Error & { description?: string | null; httpCode?: string | null; context?: IDataObject };
+	run: IRun;
+}
+
+const WAPPFLY_NODE = 'Wappfly';
+
+export function wappflyNode(parameters: INodeParameters, continueOnFail = false): INode {
+	return {
+		id: 'wappfly-node',
+		name: WAPPFLY_NODE,
+		type: 'n8n-nodes-wappfly.wappfly',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters,
+		credentials: { wappflyApi: { id: '1', name: 'Wappfly account' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+}
+
+/** Executes Source -> Wappfly with n8n's WorkflowExecute, as a manual run in the editor. */
+export async function runWappfly(options: RunOptions): Promise<RunResult> {
+	await useBinaryMode(options.binaryMode ?? 'default');
+	SourceNode.pending = options.items ?? [{ json: {} }];
+	const source: INode = {
+		id: 'source-node',
+		name: 'Source',
+		type: 'test.source',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const workflow = new Workflow({
+		id: 'wf-test',
+		nodes: [source, wappflyNode(options.parameters, options.continueOnFail)],
+		connections: { Source: { main: [[{ node: WAPPFLY_NODE, type: 'main', index: 0 }]] } },
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+	const mode: WorkflowExecuteMode = 'manual';
+	const execute = new WorkflowExecute(
+		additionalDataFor(options.credentials, workflow),
+		mode,
+		createRunExecutionData({}),
+	);
+	const run = await execute.run(workflow, source);
+	const task = run.data.resultData.runData[WAPPFLY_NODE]?.[0];
+	return {
+		items: task?.data?.main?.[0] ?? [],
+		error: (task?.error ?? run.data.resultData.error) as RunResult['error'],
+		run,
+	};
+}
+
+/** Runs the Wappfly node's `searchChats` list search through n8n's LoadOptionsContext. */
+export async function searchChats(
+	credentials: WappflyCredentialData,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const node = wappflyNode({ resource: 'chat', operation: 'getHistory' });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes,
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalDataFor(credentials),
+		'parameters.chat',
+	);
+	return await new Wappfly().methods.listSearch.searchChats.call(context, filter);
+}
+
+/**
+ * Sends the credential's `test` request the way n8n's "Test credential" button does: its
+ * expressions resolved by n8n's engine, authenticated by the credential, sent by n8n's helper.
+ */
+export async function testCredential(
+	credentials: WappflyCredentialData,
+): Promise<{ status: number; body: unknown }> {
+	const node = wappflyNode({ resource: 'session', operation: 'getMe' });
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const { request } = new WappflyApi().test;
+	const resolve = (value: string | undefined) =>
+		value === undefined
+			? undefined
+			: String(
+					workflow.expression.getSimpleParameterValue(node, value, 'internal', {
+						$credentials: credentials as unknown as ICredentialDataDecryptedObject,
+					}),
+				);
+	const context = new LoadOptionsContext(workflow, node, additionalDataFor(credentials), 'test');
+	const response = (await context.helpers.httpRequestWithAuthentication.call(
+		context,
+		'wappflyApi',
+		{
+			method: request.method ?? 'GET',
+			baseURL: resolve(request.baseURL),
+			url: resolve(request.url) ?? '',
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		},
+	)) as { statusCode: number; body: unknown };
+	return { status: response.statusCode, body: response.body };
+}

@@ -1,0 +1,13 @@
+export const childProcess: typeof import('node:child_process');
+export const fs: typeof import('node:fs');
+export const fsp: typeof import('node:fs/promises');
+export const http: typeof import('node:http');
+export const net: typeof import('node:net');
+export const os: typeof import('node:os');
+export const path: typeof import('node:path');
+export const util: typeof import('node:util');
+export const env: NodeJS.ProcessEnv;
+export function sleep(ms: number): Promise<void>;
+export function print(line: string): void;
+export function memoryUsage(): NodeJS.MemoryUsage;
+export function gc(): void;
