@@ -79,6 +79,8 @@ export function nonJsonError(
 interface TransportFailure {
 	code?: string;
 	message?: string;
+	/** What n8n's NodeApiError keeps of the HTTP client's original messages. */
+	messages?: string[];
 	cause?: TransportFailure;
 }
 
@@ -92,18 +94,31 @@ export function networkError(
 	itemIndex?: number,
 ): NodeApiError {
 	const failure = (error ?? {}) as TransportFailure;
-	const code = failure.cause?.code ?? failure.code ?? '';
-	const detail = failure.cause?.message ?? failure.message ?? String(error);
+	// n8n wraps the client's error and keeps only its texts, so the cause is read from them.
+	const texts = [
+		failure.code,
+		failure.cause?.code,
+		...(failure.messages ?? []),
+		failure.cause?.message,
+		failure.message,
+	].filter((text): text is string => !!text);
+	const all = texts.join(' | ');
+	const detail =
+		failure.messages?.[0] ?? failure.cause?.message ?? failure.message ?? String(error);
+	const code = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.exec(all)?.[1];
 	let message: string;
 	let description: string;
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(detail)) {
-		message = `Wappfly did not answer within ${Math.round(timeoutMs / 1000)} seconds`;
+	if (
+		/timeout of \d+ms exceeded|\bETIMEDOUT\b|\bECONNABORTED\b|connection was aborted/i.test(all)
+	) {
+		const seconds = Math.max(1, Math.round(timeoutMs / 1000));
+		message = `Wappfly did not answer within ${seconds} second${seconds === 1 ? '' : 's'}`;
 		description =
 			'The request may still have been processed: check Message > Get Recent before sending again, or raise the Timeout option.';
-	} else if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+	} else if (code) {
 		message = `Could not connect to Wappfly at ${baseUrl}`;
 		description = `The connection failed (${code}). Check the Base URL of the Wappfly credential and the network of the n8n host.`;
-	} else if (code === 'ECONNRESET' || /socket hang up/i.test(detail)) {
+	} else if (/\bECONNRESET\b|socket hang up|closed unexpectedly/i.test(all)) {
 		message = 'The connection to Wappfly was closed before it answered';
 		description =
 			'A proxy or the network dropped the connection. The request may still have been processed: check Message > Get Recent before sending again.';
