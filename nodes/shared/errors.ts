@@ -76,6 +76,22 @@ export function nonJsonError(
 	return build(node, message, redact(description, secret), String(status), itemIndex);
 }
 
+export function redirectError(
+	node: INode,
+	status: number,
+	location: unknown,
+	itemIndex?: number,
+): NodeApiError {
+	const target = typeof location === 'string' ? location : 'another address';
+	return build(
+		node,
+		`Wappfly redirected the request (HTTP ${status}) to ${target}`,
+		'Uploads are not re-sent to a redirected address. Set the Base URL of the Wappfly credential to the address the API really answers on (for example https:// instead of http://).',
+		String(status),
+		itemIndex,
+	);
+}
+
 interface TransportFailure {
 	code?: string;
 	message?: string;

@@ -228,6 +228,8 @@ export interface RunOptions {
 	items?: InputItem[];
 	continueOnFail?: boolean;
 	binaryMode?: BinaryMode;
+	/** Called when n8n is about to run a node (benchmarks start measuring there). */
+	onNodeStart?: (nodeName: string) => void;
 }
 
 export interface RunResult {
@@ -274,11 +276,11 @@ export async function runWappfly(options: RunOptions): Promise<RunResult> {
 		settings: { executionOrder: 'v1' },
 	});
 	const mode: WorkflowExecuteMode = 'manual';
-	const execute = new WorkflowExecute(
-		additionalDataFor(options.credentials, workflow),
-		mode,
-		createRunExecutionData({}),
-	);
+	const additionalData = additionalDataFor(options.credentials, workflow);
+	const { onNodeStart } = options;
+	if (onNodeStart)
+		additionalData.hooks?.addHandler('nodeExecuteBefore', (nodeName) => onNodeStart(nodeName));
+	const execute = new WorkflowExecute(additionalData, mode, createRunExecutionData({}));
 	const run = await execute.run(workflow, source);
 	const task = run.data.resultData.runData[WAPPFLY_NODE]?.[0];
 	return {
