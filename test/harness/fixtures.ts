@@ -50,7 +50,11 @@ export async function run(
 	parameters: INodeParameters,
 	options: Omit<RunOptions, 'credentials' | 'parameters'> = {},
 ): Promise<RunResult> {
-	return await runWappfly({ credentials, parameters, ...options });
+	const result = await runWappfly({ credentials, parameters, ...options });
+	// Every run of every test also proves the token reached no output, error or log.
+	expect(visibleText(result)).not.toContain(credentials.apiToken);
+	expect(loggedLines.join('\n')).not.toContain(credentials.apiToken);
+	return result;
 }
 
 /** Everything a user or a log could see of a run: output, error, execution data. */
