@@ -2,5 +2,6 @@
 // only lets `require('n8n-nodes-wappfly')` resolve to the same classes.
 module.exports = {
 	Wappfly: require('./dist/nodes/Wappfly/Wappfly.node.js').Wappfly,
+	WappflyTrigger: require('./dist/nodes/WappflyTrigger/WappflyTrigger.node.js').WappflyTrigger,
 	WappflyApi: require('./dist/credentials/WappflyApi.credentials.js').WappflyApi,
 };

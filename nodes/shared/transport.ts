@@ -9,8 +9,9 @@ import type {
 	IPollFunctions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { apiError, networkError, nonJsonError } from './errors';
+import { apiError, networkError, nonJsonError, redact, redirectError } from './errors';
 import { StreamedJsonBody } from './media';
 
 export const CREDENTIAL_TYPE = 'wappflyApi';
@@ -82,6 +83,8 @@ export async function wappflyApiRequest(
 		headers: { Accept: 'application/json' },
 	};
 	if (request.body instanceof StreamedJsonBody) {
+		// Following redirects would make the HTTP client keep the whole body to replay it.
+		options.disableFollowRedirect = true;
 		options.body = request.body as unknown as IDataObject;
 		options.headers = {
 			...options.headers,
@@ -105,6 +108,9 @@ export async function wappflyApiRequest(
 	}
 
 	const { statusCode, body } = response;
+	if (statusCode >= 300 && statusCode < 400) {
+		throw redirectError(this.getNode(), statusCode, response.headers.location, itemIndex);
+	}
 	if (statusCode >= 400) {
 		throw apiError(this.getNode(), statusCode, body, credentials.apiToken, itemIndex);
 	}
@@ -112,4 +118,152 @@ export async function wappflyApiRequest(
 		throw nonJsonError(this.getNode(), statusCode, body, credentials.apiToken, itemIndex);
 	}
 	return body;
+}
+
+export interface MediaDownloadOptions {
+	/** Files larger than this are refused, before or while they arrive. */
+	maxBytes: number;
+	timeoutMs?: number;
+}
+
+export interface DownloadedMedia {
+	body: Buffer;
+	contentType?: string;
+	contentDisposition?: string;
+}
+
+const MAX_REDIRECTS = 5;
+
+interface ByteStream extends AsyncIterable<Uint8Array> {
+	destroy?: () => void;
+}
+
+function isByteStream(value: unknown): value is ByteStream {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as ByteStream)[Symbol.asyncIterator] === 'function'
+	);
+}
+
+function discard(body: unknown): void {
+	if (isByteStream(body)) body.destroy?.();
+}
+
+function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
+	const value = headers?.[name];
+	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
+	return value === undefined || value === null ? undefined : String(value);
+}
+
+function megabytes(bytes: number): string {
+	return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+}
+
+async function readCapped(body: unknown, maxBytes: number): Promise<Buffer> {
+	if (Buffer.isBuffer(body)) {
+		if (body.length > maxBytes) throw new Error(`the file is larger than ${megabytes(maxBytes)}`);
+		return body;
+	}
+	if (!isByteStream(body)) throw new Error('the download returned no bytes');
+	const chunks: Buffer[] = [];
+	let total = 0;
+	try {
+		for await (const chunk of body) {
+			total += chunk.byteLength;
+			if (total > maxBytes) throw new Error(`the file is larger than ${megabytes(maxBytes)}`);
+			chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+		}
+	} finally {
+		if (total > maxBytes) body.destroy?.();
+	}
+	return Buffer.concat(chunks, total);
+}
+
+/**
+ * Downloads a media file (e.g. the `url` of a WhatsApp media message). The Wappfly token is sent
+ * only to the origin of the credential's base URL; redirects are followed here, hop by hop, so
+ * that it never follows a redirect to another host. Fails when the file is larger than
+ * `maxBytes`, reading no further than that.
+ */
+export async function downloadMedia(
+	this: WappflyContext,
+	url: string,
+	options: MediaDownloadOptions,
+): Promise<DownloadedMedia> {
+	const fail = (message: string) => new NodeOperationError(this.getNode(), message);
+	const credentials = await getWappflyCredentials.call(this);
+	const wappflyOrigin = new URL(normalizeBaseUrl(credentials.baseUrl)).origin;
+	const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const deadline = AbortSignal.timeout(timeout);
+
+	let target: URL;
+	try {
+		target = new URL(url);
+	} catch {
+		throw fail('the media URL is not a valid URL');
+	}
+	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+			throw fail(`the media URL uses ${target.protocol}, not http or https`);
+		}
+		const request: IHttpRequestOptions = {
+			method: 'GET',
+			url: target.href,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout,
+			abortSignal: deadline,
+		};
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (
+				target.origin === wappflyOrigin
+					? await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request)
+					: await this.helpers.httpRequest(request)
+			) as IN8nHttpFullResponse;
+		} catch (error) {
+			const detail = deadline.aborted
+				? `no complete answer within ${Math.round(timeout / 1000)} seconds`
+				: ((error as Error).message ?? String(error));
+			throw fail(redact(`the download failed: ${detail}`, credentials.apiToken));
+		}
+		const { statusCode, headers, body } = response;
+		const location = headerValue(headers, 'location');
+		if (statusCode >= 300 && statusCode < 400 && location) {
+			discard(body);
+			try {
+				target = new URL(location, target);
+			} catch {
+				throw fail('the download was redirected to an invalid URL');
+			}
+			continue;
+		}
+		if (statusCode >= 400) {
+			discard(body);
+			throw fail(`the download was answered with HTTP ${statusCode}`);
+		}
+		const length = Number(headerValue(headers, 'content-length'));
+		if (Number.isFinite(length) && length > options.maxBytes) {
+			discard(body);
+			throw fail(`the file is larger than ${megabytes(options.maxBytes)} (${megabytes(length)})`);
+		}
+		let bytes: Buffer;
+		try {
+			bytes = await readCapped(body, options.maxBytes);
+		} catch (error) {
+			const detail = deadline.aborted
+				? `no complete answer within ${Math.round(timeout / 1000)} seconds`
+				: (error as Error).message;
+			throw fail(redact(detail, credentials.apiToken));
+		}
+		return {
+			body: bytes,
+			contentType: headerValue(headers, 'content-type'),
+			contentDisposition: headerValue(headers, 'content-disposition'),
+		};
+	}
+	throw fail(`the download was redirected more than ${MAX_REDIRECTS} times`);
 }

@@ -36,6 +36,7 @@ import {
 
 import { WappflyApi } from '../../credentials/WappflyApi.credentials';
 import { Wappfly } from '../../nodes/Wappfly/Wappfly.node';
+import { WappflyTrigger } from '../../nodes/WappflyTrigger/WappflyTrigger.node';
 import { fs, os, path } from '../support/node';
 
 export type BinaryMode = 'default' | 'filesystem';
@@ -96,6 +97,7 @@ class SourceNode implements INodeType {
 
 const nodeTypeMap: Record<string, INodeType> = {
 	'n8n-nodes-wappfly.wappfly': new Wappfly(),
+	'n8n-nodes-wappfly.wappflyTrigger': new WappflyTrigger(),
 	'test.source': new SourceNode(),
 };
 

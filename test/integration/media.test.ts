@@ -3,6 +3,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { byId, run, useWappflyServer } from '../harness/fixtures';
 import type { BinaryMode, InputItem } from '../harness/n8n';
+import { http } from '../support/node';
 
 const { server, credentials } = useWappflyServer();
 
@@ -219,4 +220,28 @@ describe('media as a base64 string', () => {
 		expect(lastSend().file).toEqual({ bytes: bytes.length, sha256: sha256(bytes) });
 		expect(lastSend().body.mimetype).toBe('application/octet-stream');
 	});
+});
+
+test('an upload that is redirected is not followed: the body would have to be held in memory', async () => {
+	const redirecting = http.createServer((request, response) => {
+		request.resume();
+		response.writeHead(307, { location: `${server().url}${request.url}` });
+		response.end();
+	});
+	await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+	const { port } = redirecting.address() as { port: number };
+	try {
+		const result = await run(
+			{ ...credentials(), baseUrl: `http://127.0.0.1:${port}` },
+			media('sendImage'),
+			{ items: binaryItem(randomBytes(1000), 'a.png', 'image/png') },
+		);
+		expect(result.error?.message).toBe(
+			`Wappfly redirected the request (HTTP 307) to ${server().url}/api/messages/image`,
+		);
+		expect(result.error?.description).toMatch(/Set the Base URL/);
+		expect(server().requests).toEqual([]);
+	} finally {
+		redirecting.close();
+	}
 });

@@ -1,9 +1,7 @@
 /// <reference types="jest" />
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import * as http from 'node:http';
-import * as net from 'node:net';
-import * as path from 'node:path';
+
+import { http, net, sleep, spawnNodeScript, startTimer, stopTimer } from '../support/node';
 
 import {
 	DEFAULT_TOKEN,
@@ -34,6 +32,7 @@ interface CallOptions {
 interface CallResult {
 	status: number;
 	text: string;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed API answers are read field by field
 	json: any;
 	headers: Headers;
 }
@@ -56,6 +55,7 @@ async function call(
 	if (body !== undefined && contentType !== null) headers['Content-Type'] = contentType;
 	const res = await fetch(target.url + urlPath, { method, headers, body, signal: opts.signal });
 	const text = await res.text();
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see CallResult.json
 	let json: any;
 	try {
 		json = JSON.parse(text);
@@ -87,11 +87,11 @@ function rawExchange(
 		const done = () => {
 			if (settled) return;
 			settled = true;
-			clearTimeout(timer);
+			stopTimer(timer);
 			socket.destroy();
 			resolve(Buffer.concat(chunks).toString('latin1'));
 		};
-		const timer = setTimeout(done, opts.waitMs ?? 2000);
+		const timer = startTimer(done, opts.waitMs ?? 2000);
 		socket.on('data', (chunk) => chunks.push(chunk));
 		socket.on('error', done);
 		socket.on('close', done);
@@ -1118,7 +1118,7 @@ describe('failNext', () => {
 		await expect(get('/api/me', { signal: AbortSignal.timeout(100) })).rejects.toThrow();
 		expect(server.requests).toHaveLength(1);
 		expect(server.requests[0].status).toBe(0);
-		await new Promise((resolve) => setTimeout(resolve, 700));
+		await sleep(700);
 		expect(server.requests[0].status).toBe(200);
 		expect((await get('/api/status')).status).toBe(200);
 	});
@@ -1229,9 +1229,10 @@ describe('addFile', () => {
 });
 
 describe('inbound envelopes and the sandbox', () => {
-	let hook: http.Server;
+	let hook: import('node:http').Server;
 	let hookUrl: string;
-	let received: Array<{ url: string; headers: http.IncomingHttpHeaders; body: any }>;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- webhook bodies are read field by field
+	let received: Array<{ url: string; headers: import('node:http').IncomingHttpHeaders; body: any }>;
 	let hookStatus = 200;
 
 	beforeAll(async () => {
@@ -1249,7 +1250,7 @@ describe('inbound envelopes and the sandbox', () => {
 			});
 		});
 		await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-		const address = hook.address() as net.AddressInfo;
+		const address = hook.address() as import('node:net').AddressInfo;
 		hookUrl = `http://127.0.0.1:${address.port}/webhook/abc/webhook`;
 	});
 
@@ -1347,7 +1348,7 @@ describe('inbound envelopes and the sandbox', () => {
 	it('sendInbound rejects when the webhook is unreachable', async () => {
 		const closed = net.createServer();
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-		const port = (closed.address() as net.AddressInfo).port;
+		const port = (closed.address() as import('node:net').AddressInfo).port;
 		await new Promise((resolve) => closed.close(resolve));
 		await expect(server.sendInbound(`http://127.0.0.1:${port}/x`, {})).rejects.toThrow();
 	});
@@ -1443,7 +1444,7 @@ describe('inbound envelopes and the sandbox', () => {
 
 		const closed = net.createServer();
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-		const port = (closed.address() as net.AddressInfo).port;
+		const port = (closed.address() as import('node:net').AddressInfo).port;
 		await new Promise((resolve) => closed.close(resolve));
 		server.state.webhookUrl = `http://127.0.0.1:${port}/hook`;
 		const failed = await call('POST', '/sandbox/inbound', { token: null, body: {} });
@@ -1573,7 +1574,7 @@ describe('robustness', () => {
 			`POST /api/messages/image HTTP/1.1\r\nHost: x\r\nX-API-Token: ${server.token}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"to":"`,
 			{ destroyAfterWrite: true },
 		);
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await sleep(50);
 		expect((await get('/api/me')).status).toBe(200);
 		expect(server.requests.map((r) => r.path)).toEqual(['/api/me']);
 	});
@@ -1604,28 +1605,20 @@ describe('robustness', () => {
 
 describe('CLI', () => {
 	it('starts a seeded server, prints URL, token and the curl example, and stops on SIGTERM', async () => {
-		const child = spawn(
-			process.execPath,
-			[
-				path.join(__dirname, 'wappfly-server.js'),
-				'--port',
-				'0',
-				'--token',
-				'cli-token',
-				'--webhook',
-				'http://127.0.0.1:9/hook',
-			],
+		const child = spawnNodeScript(
+			'test/server/wappfly-server.js',
+			['--port', '0', '--token', 'cli-token', '--webhook', 'http://127.0.0.1:9/hook'],
 			{ stdio: ['ignore', 'pipe', 'pipe'] },
 		);
 		try {
 			let output = '';
 			const url = await new Promise<string>((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 10_000);
+				const timer = startTimer(() => reject(new Error(`no URL printed: ${output}`)), 10_000);
 				child.stdout.on('data', (chunk: Buffer) => {
 					output += chunk.toString('utf8');
 					const match = /URL\s*:\s*(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
 					if (match && output.includes('Ctrl+C')) {
-						clearTimeout(timer);
+						stopTimer(timer);
 						resolve(match[1]);
 					}
 				});
@@ -1649,7 +1642,7 @@ describe('CLI', () => {
 	});
 
 	it('rejects unknown arguments with exit code 2', async () => {
-		const child = spawn(process.execPath, [path.join(__dirname, 'wappfly-server.js'), '--bogus'], {
+		const child = spawnNodeScript('test/server/wappfly-server.js', ['--bogus'], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let stderr = '';

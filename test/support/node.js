@@ -9,6 +9,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 module.exports = {
 	childProcess: require('node:child_process'),
+	crypto: require('node:crypto'),
 	fs: require('node:fs'),
 	fsp: require('node:fs/promises'),
 	http: require('node:http'),
@@ -17,7 +18,19 @@ module.exports = {
 	path: require('node:path'),
 	util: require('node:util'),
 	env: process.env,
+	/** The project's root folder (where package.json is). */
+	projectRoot: require('node:path').resolve(__dirname, '..', '..'),
 	sleep,
+	/** setTimeout / clearTimeout, for tests that race a deadline. */
+	startTimer: (callback, ms) => setTimeout(callback, ms),
+	stopTimer: (timer) => clearTimeout(timer),
+	/** Runs a script of this repository with the current Node.js binary. */
+	spawnNodeScript: (relativePath, args, options) =>
+		require('node:child_process').spawn(
+			process.execPath,
+			[require('node:path').resolve(__dirname, '..', '..', relativePath), ...args],
+			options,
+		),
 	/** Prints a line of a benchmark or diagnostic to stdout. */
 	print: (line) => process.stdout.write(`${line}\n`),
 	memoryUsage: () => process.memoryUsage(),

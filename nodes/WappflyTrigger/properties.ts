@@ -1,0 +1,179 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { RECIPIENT_EXAMPLES } from '../shared/jid';
+import { MESSAGE_RECEIVED } from '../shared/message';
+
+export const ALL_EVENTS = '*';
+export const DEFAULT_MAX_MEDIA_MB = 64;
+
+export interface TriggerOptions {
+	downloadMedia?: boolean;
+	maxMediaSize?: number;
+	verifySession?: boolean;
+	webhookSecret?: string;
+}
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			"Wappfly has no API to register webhooks: in the Wappfly dashboard, set the webhook URL of the WhatsApp line to this node's URL (Test URL while you build, Production URL once the workflow is active). One URL serves one line.",
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		default: [MESSAGE_RECEIVED],
+		description:
+			'The webhook events that start the workflow. Wappfly sends Message Received today; any other event is answered and ignored unless All Events is selected.',
+		options: [
+			{
+				name: 'All Events',
+				value: ALL_EVENTS,
+				description:
+					'Every event Wappfly sends, including ones added in the future. Events other than Message Received come out as received.',
+			},
+			{
+				name: 'Message Received',
+				value: MESSAGE_RECEIVED,
+				description: 'A WhatsApp message arrived on the line (outgoing messages are not sent)',
+			},
+		],
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return one flat item per message (ID, chat, sender, type, text, file details, timestamp) instead of the webhook payload as received',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		description: 'A message that does not pass every filter set here starts no execution',
+		options: [
+			{
+				displayName: 'Ignore Case',
+				name: 'ignoreCase',
+				type: 'boolean',
+				default: true,
+				description: 'Whether Text Contains and Text Matches Regex ignore upper and lower case',
+			},
+			{
+				displayName: 'Ignore Group Messages',
+				name: 'ignoreGroups',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to ignore messages written in groups and keep only one-to-one chats',
+			},
+			{
+				displayName: 'Message Types',
+				name: 'messageTypes',
+				type: 'multiOptions',
+				default: [],
+				description: 'Start only for these types of message. None selected means every type.',
+				options: [
+					{ name: 'Audio / Voice Note', value: 'audio' },
+					{ name: 'Contact', value: 'contact' },
+					{ name: 'Document', value: 'document' },
+					{ name: 'Image', value: 'image' },
+					{ name: 'Location', value: 'location' },
+					{
+						name: 'Other',
+						value: 'other',
+						description: 'Polls, events, buttons and anything not listed here',
+					},
+					{ name: 'Reaction', value: 'reaction' },
+					{ name: 'Sticker', value: 'sticker' },
+					{ name: 'Text', value: 'text' },
+					{ name: 'Video', value: 'video' },
+				],
+			},
+			{
+				displayName: 'Only These Chats',
+				name: 'chats',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. +15551234567, 120363025246125244@g.us',
+				description: `Start only for messages in these chats: people or groups, separated by commas. Numbers in any common form or JIDs, e.g. ${RECIPIENT_EXAMPLES}.`,
+			},
+			{
+				displayName: 'Only These Senders',
+				name: 'senders',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. +15551234567, 447700900123',
+				description:
+					'Start only for messages written by these people, in one-to-one chats or in groups. Phone numbers in any common form or user JIDs, separated by commas.',
+			},
+			{
+				displayName: 'Text Contains',
+				name: 'textContains',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. invoice',
+				description:
+					'Start only when the text of the message (or the caption of a file) contains this',
+			},
+			{
+				displayName: 'Text Matches Regex',
+				name: 'textRegex',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. ^order\\s+#?\\d+',
+				description:
+					'Start only when the text of the message (or the caption of a file) matches this regular expression. /pattern/flags is accepted too.',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Download Media',
+				name: 'downloadMedia',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to download the file of image, video, audio, document and sticker messages, decrypt it and attach it as the binary field "data". If that fails, the message still comes out, with a mediaError field.',
+			},
+			{
+				displayName: 'Max Media Size (MB)',
+				name: 'maxMediaSize',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_MEDIA_MB,
+				description:
+					'Files larger than this are not downloaded: the message comes out with a mediaError field instead',
+			},
+			{
+				displayName: 'Verify Session',
+				name: 'verifySession',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to refuse (HTTP 403) payloads whose session ID is not the line of this node's credential, e.g. when the URL was pasted into another line's settings",
+			},
+			{
+				displayName: 'Webhook Secret',
+				name: 'webhookSecret',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description:
+					'When set, requests must carry it as the secret query parameter: append ?secret= followed by the secret to the URL you paste into the Wappfly dashboard. Other requests are refused with HTTP 401. Use letters, digits, - and _ only.',
+			},
+		],
+	},
+];

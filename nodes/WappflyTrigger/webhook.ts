@@ -1,0 +1,171 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import {
+	compileFilters,
+	filterOut,
+	MESSAGE_RECEIVED,
+	readEnvelope,
+	readReceivedMessage,
+	type MessageFilterInput,
+	type MessageFilters,
+} from '../shared/message';
+import { attachMedia } from './media';
+import { ALL_EVENTS, DEFAULT_MAX_MEDIA_MB, type TriggerOptions } from './properties';
+import { fetchSessionId, storedSessionId, storeSessionId } from './session';
+
+/** The part of n8n's (Express) response object the trigger writes to: Node's own API. */
+interface WebhookResponse {
+	headersSent: boolean;
+	statusCode: number;
+	setHeader(name: string, value: string): unknown;
+	end(body: string): unknown;
+}
+
+/**
+ * Answers the request at once, before any download, because Wappfly waits for the answer and
+ * does not retry. Returns what tells n8n that the node answered itself.
+ */
+function answer(this: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	const res = this.getResponseObject() as unknown as WebhookResponse;
+	if (!res.headersSent) {
+		res.statusCode = status;
+		res.setHeader('Content-Type', 'application/json; charset=utf-8');
+		res.end(JSON.stringify(body));
+	}
+	return { noWebhookResponse: true };
+}
+
+/** Constant-time comparison of the `secret` query parameter with the configured secret. */
+export function secretMatches(given: unknown, expected: string): boolean {
+	if (typeof given !== 'string') return false;
+	const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+	return timingSafeEqual(digest(given), digest(expected));
+}
+
+export function compileFiltersOrThrow(
+	this: Pick<IWebhookFunctions, 'getNode' | 'getNodeParameter'>,
+): MessageFilters {
+	const compiled = compileFilters(this.getNodeParameter('filters', {}) as MessageFilterInput);
+	if (!compiled.ok) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'The filters of the Wappfly Trigger are not valid',
+			{
+				description: compiled.problems.join('\n'),
+			},
+		);
+	}
+	return compiled.filters;
+}
+
+type SessionCheck = 'match' | 'mismatch' | 'unavailable';
+
+/**
+ * Compares the payload's session with the credential's line. The line's session ID is read from
+ * the static data, or from Wappfly (once per request) when the static data does not have it or
+ * names another session, e.g. after the credential was changed to another line.
+ */
+async function checkSession(
+	this: IWebhookFunctions,
+	payloadSession: string | undefined,
+): Promise<SessionCheck> {
+	if (payloadSession === undefined) return 'mismatch';
+	const stored = storedSessionId.call(this);
+	if (stored === payloadSession) return 'match';
+	let current: string;
+	try {
+		current = await fetchSessionId.call(this);
+	} catch (error) {
+		this.logger.warn(
+			`Wappfly Trigger could not read the session of its credential: ${(error as Error).message}`,
+		);
+		return stored === undefined ? 'unavailable' : 'mismatch';
+	}
+	if (current !== stored) storeSessionId.call(this, current);
+	return current === payloadSession ? 'match' : 'mismatch';
+}
+
+export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const options = this.getNodeParameter('options', {}) as TriggerOptions;
+
+	const secret = String(options.webhookSecret ?? '').trim();
+	if (secret !== '') {
+		const query = this.getQueryData() as IDataObject;
+		if (!secretMatches(query.secret, secret)) {
+			return answer.call(this, 401, {
+				error: 'Unauthorized: the secret query parameter is missing or wrong',
+			});
+		}
+	}
+
+	const filters = compileFiltersOrThrow.call(this);
+
+	const envelope = readEnvelope(this.getBodyData() as unknown);
+	if (!envelope.ok) {
+		return answer.call(this, 400, { error: `Not a Wappfly webhook payload: ${envelope.reason}` });
+	}
+
+	if (options.verifySession !== false) {
+		const check = await checkSession.call(this, envelope.sessionId);
+		if (check === 'unavailable') {
+			return answer.call(this, 503, {
+				error: 'The session of this payload could not be verified: n8n could not reach Wappfly',
+			});
+		}
+		if (check === 'mismatch') {
+			return answer.call(this, 403, {
+				error:
+					"Forbidden: this payload's session is not the WhatsApp line of the trigger's credential",
+			});
+		}
+	}
+
+	// An expression may give one event as a string.
+	const events = ([] as unknown[]).concat(this.getNodeParameter('events', [MESSAGE_RECEIVED]));
+	if (!events.includes(ALL_EVENTS) && !events.includes(envelope.event)) {
+		return answer.call(this, 200, { message: 'Event ignored' });
+	}
+
+	if (envelope.event !== MESSAGE_RECEIVED) {
+		answer.call(this, 200, { message: 'Workflow was started' });
+		return {
+			noWebhookResponse: true,
+			workflowData: [[{ json: { ...envelope.envelope } as IDataObject }]],
+		};
+	}
+
+	const received = readReceivedMessage(envelope.envelope);
+	if (!received.ok) {
+		return answer.call(this, 400, { error: `Not a Wappfly webhook payload: ${received.reason}` });
+	}
+	const { simplified, media } = received.message;
+	if (filterOut(simplified, filters) !== undefined) {
+		return answer.call(this, 200, { message: 'Message ignored by the filters' });
+	}
+
+	answer.call(this, 200, { message: 'Workflow was started' });
+
+	const simplify = this.getNodeParameter('simplify', true) as boolean;
+	const item: INodeExecutionData = {
+		json: simplify ? { ...simplified } : ({ ...envelope.envelope } as IDataObject),
+	};
+	if (options.downloadMedia === true && media) {
+		const size = Number(options.maxMediaSize);
+		const maxMb = Number.isFinite(size) && size > 0 ? size : DEFAULT_MAX_MEDIA_MB;
+		await attachMedia.call(
+			this,
+			item,
+			media,
+			simplified.messageId,
+			Math.floor(maxMb * 1024 * 1024),
+		);
+	}
+	return { noWebhookResponse: true, workflowData: [[item]] };
+}
