@@ -13,7 +13,7 @@ export class WappflyApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/wappfly.svg', dark: 'file:../icons/wappfly.dark.svg' };
 
-	documentationUrl = 'https://wappfly.com/docs#authentication';
+	documentationUrl = 'https://github.com/wappfly/n8n-nodes-wappfly#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -23,7 +23,7 @@ export class WappflyTrigger implements INodeType {
 		icon: { light: 'file:../../icons/wappfly.svg', dark: 'file:../../icons/wappfly.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"On " + ($parameter["events"] || []).join(", ")}}',
+		subtitle: '={{($parameter["events"] || []).includes("*") ? "On any event" : "On new message"}}',
 		description: 'Starts the workflow when a WhatsApp message arrives on a Wappfly line',
 		defaults: { name: 'Wappfly Trigger' },
 		inputs: [],

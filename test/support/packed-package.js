@@ -12,9 +12,10 @@
  *   empty.
  *
  * The copy holds every project file but `node_modules`, `.git`, `dist` and other build/test
- * outputs, so the tarball shows exactly what package.json's `files` lets through. Its
- * `node_modules` is a folder of symlinks to the project's entries (not to the folder itself), so
- * that `node_modules/.cache` is the copy's own.
+ * outputs (as a clean clone does), so the tarball shows exactly what `npm publish` of a clean
+ * clone would ship: what `n8n-node build` puts into dist/ (it copies every *.png / *.svg of the
+ * project) filtered by package.json's `files`. Its `node_modules` is a folder of symlinks to the
+ * project's entries (not to the folder itself), so that `node_modules/.cache` is the copy's own.
  *
  *   const { packIsolated } = require('../test/support/packed-package');
  *   const packed = await packIsolated(projectDir);
@@ -25,8 +26,6 @@ const childProcess = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-
-const { packPackage } = require('../e2e/lib/n8n-instance');
 
 /** Top-level entries never copied: dependencies, VCS data, build and test outputs. */
 const SKIPPED_TOP_LEVEL = new Set(['node_modules', '.git', 'dist', 'coverage', '.tmp']);
@@ -55,6 +54,34 @@ function copyProject(projectDir, target) {
 		if (entry === '.cache') continue;
 		fs.symlinkSync(path.join(modules, entry), path.join(linked, entry));
 	}
+}
+
+/**
+ * Runs a command, resolving with its output; rejects with the output's tail on a non-zero exit.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {string} cwd
+ * @returns {Promise<string>} stdout
+ */
+function run(cmd, args, cwd) {
+	/** @type {Record<string, string>} */
+	const env = {};
+	// npm's own variables (when run under `npm test`) would point npm at the real project.
+	for (const [k, v] of Object.entries(process.env))
+		if (v !== undefined && !/^npm_/i.test(k)) env[k] = v;
+	return new Promise((resolve, reject) => {
+		childProcess.execFile(
+			cmd,
+			args,
+			{ cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 300000 },
+			(error, stdout, stderr) => {
+				if (error) {
+					const tail = `${stdout}\n${stderr}`.split('\n').slice(-40).join('\n');
+					reject(new Error(`${cmd} ${args.join(' ')} failed in ${cwd}: ${error.message}\n${tail}`));
+				} else resolve(stdout);
+			},
+		);
+	});
 }
 
 /**
@@ -92,19 +119,35 @@ function extractTarball(tarball, dir) {
 async function packIsolated(projectDir, opts = {}) {
 	const started = Date.now();
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wappfly-pack-'));
-	const sourceDir = path.join(root, 'source');
-	copyProject(path.resolve(projectDir), sourceDir);
-	const outDir = opts.outDir ? path.resolve(opts.outDir) : path.join(root, 'out');
-	const tarball = await packPackage(sourceDir, { outDir });
-	const packageDir = extractTarball(tarball, path.join(root, 'package'));
-	return {
-		tarball,
-		files: listTarball(tarball),
-		packageDir,
-		sourceDir,
-		ms: Date.now() - started,
-		cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
-	};
+	const cleanup = () => fs.rmSync(root, { recursive: true, force: true });
+	try {
+		const sourceDir = path.join(root, 'source');
+		copyProject(path.resolve(projectDir), sourceDir);
+		const outDir = opts.outDir ? path.resolve(opts.outDir) : path.join(root, 'out');
+		fs.mkdirSync(outDir, { recursive: true });
+		// Exactly what a release does in a clean clone: the project's build script, then npm pack.
+		await run('npm', ['run', 'build'], sourceDir);
+		const packed = JSON.parse(
+			await run(
+				'npm',
+				['pack', '--json', '--pack-destination', outDir, '--ignore-scripts'],
+				sourceDir,
+			),
+		);
+		const tarball = path.join(outDir, packed[0].filename.replace(/^@/, '').replace(/\//, '-'));
+		const packageDir = extractTarball(tarball, path.join(root, 'package'));
+		return {
+			tarball,
+			files: listTarball(tarball),
+			packageDir,
+			sourceDir,
+			ms: Date.now() - started,
+			cleanup,
+		};
+	} catch (error) {
+		cleanup();
+		throw error;
+	}
 }
 
 module.exports = { packIsolated, listTarball, extractTarball };

@@ -1,0 +1,74 @@
+// Generated from the JSDoc of the .js file next to it by make-types.js; do not edit.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type N8nInstall = {
+	/**
+	 * major line asked for
+	 */
+	version: '1' | '2';
+	/**
+	 * exact n8n version installed
+	 */
+	n8nVersion: string;
+	/**
+	 * exact Node version that runs it (e.g. 'v20.20.2')
+	 */
+	nodeVersion: string;
+	/**
+	 * install folder (has node_modules/n8n)
+	 */
+	dir: string;
+	/**
+	 * absolute path of the node binary to run n8n with
+	 */
+	nodeBin: string;
+	/**
+	 * absolute path of n8n's bin script (run as `nodeBin n8nBin ...`)
+	 */
+	n8nBin: string;
+	/**
+	 * variables to add to the environment of any process that
+	 * runs this n8n or npm for it (PATH with nodeBin's folder first;
+	 * npm_config_nodedir for Node 24)
+	 */
+	env: Record<string, string>;
+	/**
+	 * measured at install time
+	 */
+	installed: {
+		seconds: number;
+		bytes: number;
+	} | null;
+};
+/**
+ * Installs (or reuses) the pinned n8n of a major line.
+ * @param {'1' | '2'} version
+ * @returns {Promise<N8nInstall>}
+ */
+export function ensureN8n(version: '1' | '2'): Promise<N8nInstall>;
+export function cacheRoot(): string;
+/** Exact pins. Change them here only. */
+export const PINS: {
+	1: {
+		n8n: string;
+		overrides: {
+			xlsx: string;
+			'isolated-vm': string;
+		};
+		ignoreScripts: boolean;
+		node: any;
+	};
+	2: {
+		n8n: string;
+		overrides: {
+			xlsx: string;
+		};
+		ignoreScripts: boolean;
+		node: string;
+	};
+};
+/**
+ * Optional lockfiles that pin n8n's whole dependency tree (`n8n-<version>.package-lock.json`).
+ * When one is present the install uses `npm ci` with it; without one, `npm install` resolves the
+ * tree afresh. `node test/e2e/lib/install-n8n.js --save-locks 1 2` writes them from the cache.
+ */
+export const LOCKS_DIR: string;
