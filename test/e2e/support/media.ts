@@ -5,6 +5,8 @@
  */
 import { crypto, fs, path } from '../../support/node';
 import { invoicePdf } from '../lib/examples';
+import type { MediaKind } from '../../../nodes/shared/message';
+import { encryptMedia } from '../../trigger/fixtures';
 
 export interface MediaFixture {
 	fileName: string;
@@ -72,38 +74,14 @@ export interface EncryptedMedia {
 	fileLength: number;
 }
 
-const MEDIA_INFO = {
-	image: 'WhatsApp Image Keys',
-	video: 'WhatsApp Video Keys',
-	audio: 'WhatsApp Audio Keys',
-	document: 'WhatsApp Document Keys',
-} as const;
-
 /** Encrypts a file as WhatsApp does for a media message (keys from HKDF over a random mediaKey). */
-export function encryptWhatsAppMedia(
-	plain: Buffer,
-	kind: keyof typeof MEDIA_INFO = 'image',
-): EncryptedMedia {
-	const mediaKey = crypto.randomBytes(32);
-	const expanded = Buffer.from(
-		crypto.hkdfSync('sha256', mediaKey, Buffer.alloc(0), MEDIA_INFO[kind], 112),
-	);
-	const iv = expanded.subarray(0, 16);
-	const cipherKey = expanded.subarray(16, 48);
-	const macKey = expanded.subarray(48, 80);
-	const cipher = crypto.createCipheriv('aes-256-cbc', cipherKey, iv);
-	const encrypted = Buffer.concat([cipher.update(plain), cipher.final()]);
-	const mac = crypto
-		.createHmac('sha256', macKey)
-		.update(Buffer.concat([iv, encrypted]))
-		.digest()
-		.subarray(0, 10);
-	const file = Buffer.concat([encrypted, mac]);
+export function encryptWhatsAppMedia(plain: Buffer, kind: MediaKind = 'image'): EncryptedMedia {
+	const { encrypted, mediaKey, fileSha256, fileEncSha256 } = encryptMedia(plain, kind);
 	return {
-		file,
+		file: encrypted,
 		mediaKey: mediaKey.toString('base64'),
-		fileSha256: crypto.createHash('sha256').update(plain).digest('base64'),
-		fileEncSha256: crypto.createHash('sha256').update(file).digest('base64'),
+		fileSha256: fileSha256.toString('base64'),
+		fileEncSha256: fileEncSha256.toString('base64'),
 		fileLength: plain.length,
 	};
 }
