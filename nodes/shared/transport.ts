@@ -146,11 +146,11 @@ function isByteStream(value: unknown): value is ByteStream {
 	);
 }
 
-function discard(body: unknown): void {
+export function discard(body: unknown): void {
 	if (isByteStream(body)) body.destroy?.();
 }
 
-function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
+export function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
 	const value = headers?.[name];
 	if (Array.isArray(value)) return value.length ? String(value[0]) : undefined;
 	return value === undefined || value === null ? undefined : String(value);
@@ -180,32 +180,42 @@ async function readCapped(body: unknown, maxBytes: number): Promise<Buffer> {
 	return Buffer.concat(chunks, total);
 }
 
+export interface OpenedDownload {
+	/** The URL that answered, after redirects. */
+	url: string;
+	statusCode: number;
+	headers: IDataObject;
+	/** The body, not read yet: read it, or `discard` it. */
+	body: unknown;
+	/** Whether the time allowed for the whole download has run out. */
+	timedOut: () => boolean;
+}
+
 /**
- * Downloads a media file (e.g. the `url` of a WhatsApp media message). The Wappfly token is sent
- * only to the origin of the credential's base URL; redirects are followed here, hop by hop, so
- * that it never follows a redirect to another host. Fails when the file is larger than
- * `maxBytes`, reading no further than that.
+ * Opens a download of a file: the `url` of a WhatsApp media message, or a link given to a
+ * send. The Wappfly token is sent only to the origin of the credential's base URL, and redirects
+ * are followed here, hop by hop, so that it never follows a redirect to another host. The body
+ * is handed out as a stream, so that large files need not be held in memory.
  */
-export async function downloadMedia(
+export async function openDownload(
 	this: WappflyContext,
 	url: string,
-	options: MediaDownloadOptions,
-): Promise<DownloadedMedia> {
+	timeoutMs: number = DEFAULT_TIMEOUT_MS,
+): Promise<OpenedDownload> {
 	const fail = (message: string) => new NodeOperationError(this.getNode(), message);
 	const credentials = await getWappflyCredentials.call(this);
 	const wappflyOrigin = new URL(normalizeBaseUrl(credentials.baseUrl)).origin;
-	const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-	const deadline = AbortSignal.timeout(timeout);
+	const deadline = AbortSignal.timeout(timeoutMs);
 
 	let target: URL;
 	try {
 		target = new URL(url);
 	} catch {
-		throw fail('the media URL is not a valid URL');
+		throw fail('the URL is not a valid URL');
 	}
 	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-			throw fail(`the media URL uses ${target.protocol}, not http or https`);
+			throw fail(`the URL uses ${target.protocol}, not http or https`);
 		}
 		const request: IHttpRequestOptions = {
 			method: 'GET',
@@ -214,7 +224,7 @@ export async function downloadMedia(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			timeout,
+			timeout: timeoutMs,
 			abortSignal: deadline,
 		};
 		let response: IN8nHttpFullResponse;
@@ -226,7 +236,7 @@ export async function downloadMedia(
 			) as IN8nHttpFullResponse;
 		} catch (error) {
 			const detail = deadline.aborted
-				? `no complete answer within ${Math.round(timeout / 1000)} seconds`
+				? `no complete answer within ${Math.round(timeoutMs / 1000)} seconds`
 				: ((error as Error).message ?? String(error));
 			throw fail(redact(`the download failed: ${detail}`, credentials.apiToken));
 		}
@@ -241,29 +251,40 @@ export async function downloadMedia(
 			}
 			continue;
 		}
-		if (statusCode >= 400) {
-			discard(body);
-			throw fail(`the download was answered with HTTP ${statusCode}`);
-		}
-		const length = Number(headerValue(headers, 'content-length'));
-		if (Number.isFinite(length) && length > options.maxBytes) {
-			discard(body);
-			throw fail(`the file is larger than ${megabytes(options.maxBytes)} (${megabytes(length)})`);
-		}
-		let bytes: Buffer;
-		try {
-			bytes = await readCapped(body, options.maxBytes);
-		} catch (error) {
-			const detail = deadline.aborted
-				? `no complete answer within ${Math.round(timeout / 1000)} seconds`
-				: (error as Error).message;
-			throw fail(redact(detail, credentials.apiToken));
-		}
+		return { url: target.href, statusCode, headers, body, timedOut: () => deadline.aborted };
+	}
+	throw fail(`the download was redirected more than ${MAX_REDIRECTS} times`);
+}
+
+/** Downloads a media file into memory, failing when it is larger than `maxBytes`. */
+export async function downloadMedia(
+	this: WappflyContext,
+	url: string,
+	options: MediaDownloadOptions,
+): Promise<DownloadedMedia> {
+	const fail = (message: string) => new NodeOperationError(this.getNode(), message);
+	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+	const { statusCode, headers, body, timedOut } = await openDownload.call(this, url, timeoutMs);
+	if (statusCode >= 300) {
+		discard(body);
+		throw fail(`the download was answered with HTTP ${statusCode}`);
+	}
+	const length = Number(headerValue(headers, 'content-length'));
+	if (Number.isFinite(length) && length > options.maxBytes) {
+		discard(body);
+		throw fail(`the file is larger than ${megabytes(options.maxBytes)} (${megabytes(length)})`);
+	}
+	try {
 		return {
-			body: bytes,
+			body: await readCapped(body, options.maxBytes),
 			contentType: headerValue(headers, 'content-type'),
 			contentDisposition: headerValue(headers, 'content-disposition'),
 		};
+	} catch (error) {
+		throw fail(
+			timedOut()
+				? `no complete answer within ${Math.round(timeoutMs / 1000)} seconds`
+				: (error as Error).message,
+		);
 	}
-	throw fail(`the download was redirected more than ${MAX_REDIRECTS} times`);
 }

@@ -156,7 +156,12 @@ describe('media from a URL', () => {
 			contentType: 'application/pdf',
 			fileName: 'Q3 report.pdf',
 		});
-		const result = await run(credentials(), media('sendDocument', { mediaSource: 'url', url }));
+		// Another origin than the credential's base URL: the token must not go there.
+		const elsewhere = url.replace('127.0.0.1', 'localhost');
+		const result = await run(
+			credentials(),
+			media('sendDocument', { mediaSource: 'url', url: elsewhere }),
+		);
 		expect(result.error).toBeUndefined();
 		const sent = lastSend();
 		expect(sent.body).toEqual({
@@ -168,6 +173,19 @@ describe('media from a URL', () => {
 		expect(sent.file).toEqual({ bytes: bytes.length, sha256: sha256(bytes) });
 		expect(server().fileRequests).toHaveLength(1);
 		expect(server().fileRequests[0].headers['x-api-token']).toBeUndefined();
+	});
+
+	test('a file on the Wappfly host itself is fetched with the token', async () => {
+		const bytes = randomBytes(3000);
+		const url = server().addFile('/media/8/3EB0.jpg', {
+			body: bytes,
+			contentType: 'image/jpeg',
+			requireToken: true,
+		});
+		const result = await run(credentials(), media('sendImage', { mediaSource: 'url', url }));
+		expect(result.error).toBeUndefined();
+		expect(server().fileRequests[0].headers['x-api-token']).toBe(server().token);
+		expect(lastSend().file?.sha256).toBe(sha256(bytes));
 	});
 
 	test('takes the file name from the URL path when there is no Content-Disposition', async () => {

@@ -1,9 +1,4 @@
-import type {
-	IBinaryData,
-	IExecuteFunctions,
-	IN8nHttpFullResponse,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
 	base64ByteLength,
@@ -12,6 +7,7 @@ import {
 	parseBase64,
 	type MediaBytes,
 } from '../../../shared/media';
+import { discard, headerValue, openDownload, type OpenedDownload } from '../../../shared/transport';
 import { asText, invalidParameter } from '../parameters';
 
 /** The file to send, once it is known where its bytes come from. */
@@ -147,11 +143,6 @@ function fromBase64(ctx: IExecuteFunctions, itemIndex: number): () => Promise<Me
 	return async () => ({ mimeType, bytes: { kind: 'base64', base64, byteLength } });
 }
 
-function header(response: IN8nHttpFullResponse, name: string): string | undefined {
-	const value = response.headers[name];
-	return Array.isArray(value) ? value[0] : (value as string | undefined);
-}
-
 function fromUrl(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -174,16 +165,9 @@ function fromUrl(
 	}
 
 	return async () => {
-		let response: IN8nHttpFullResponse;
+		let download: OpenedDownload;
 		try {
-			response = (await ctx.helpers.httpRequest({
-				method: 'GET',
-				url: url.href,
-				encoding: 'stream',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: timeoutMs,
-			})) as IN8nHttpFullResponse;
+			download = await openDownload.call(ctx, url.href, timeoutMs);
 		} catch (error) {
 			throw invalidParameter(
 				ctx,
@@ -192,25 +176,29 @@ function fromUrl(
 				'Check that the URL is reachable from the n8n host.',
 			);
 		}
-		const body = response.body as AsyncIterable<Uint8Array> & { destroy(): void };
-		if (response.statusCode >= 400) {
-			body.destroy();
+		const { body, headers, statusCode } = download;
+		if (statusCode >= 300) {
+			discard(body);
 			throw invalidParameter(
 				ctx,
 				itemIndex,
-				`Could not download the media from ${url.href}: HTTP ${response.statusCode}`,
+				`Could not download the media from ${url.href}: HTTP ${statusCode}`,
 				'Check that the URL points at the file and needs no login.',
 			);
 		}
-		const mimeType = header(response, 'content-type')?.split(';')[0].trim() || undefined;
+		const mimeType = headerValue(headers, 'content-type')?.split(';')[0].trim() || undefined;
 		const fileName =
-			fileNameFromContentDisposition(header(response, 'content-disposition')) ??
-			fileNameFromUrl(url.href);
-		const declaredLength = Number(header(response, 'content-length'));
-		const encoded = (header(response, 'content-encoding') ?? 'identity') !== 'identity';
+			fileNameFromContentDisposition(headerValue(headers, 'content-disposition')) ??
+			fileNameFromUrl(download.url);
+		const declaredLength = Number(headerValue(headers, 'content-length'));
+		const encoded = (headerValue(headers, 'content-encoding') ?? 'identity') !== 'identity';
 		let bytes: MediaBytes;
 		if (Number.isSafeInteger(declaredLength) && declaredLength > 0 && !encoded) {
-			bytes = { kind: 'stream', byteLength: declaredLength, open: async () => body };
+			bytes = {
+				kind: 'stream',
+				byteLength: declaredLength,
+				open: async () => body as AsyncIterable<Uint8Array>,
+			};
 		} else {
 			// Without a trustworthy length the body must be counted before it can be announced.
 			const buffer = await ctx.helpers.binaryToBuffer(
