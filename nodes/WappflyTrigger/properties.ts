@@ -154,6 +154,8 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: DEFAULT_MAX_MEDIA_MB,
+				// A sibling inside the collection: only meaningful when media is downloaded.
+				displayOptions: { show: { downloadMedia: [true] } },
 				description:
 					'Files larger than this are not downloaded: the message comes out with a mediaError field instead',
 			},
