@@ -3,6 +3,7 @@ import type { INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 import {
 	extensionFromMimeType,
 	fileNameFromContentDisposition,
+	knownMimeType,
 	mimeTypeFromFileName,
 } from '../shared/media';
 import { bytesFromJson, decryptMedia, sha256 } from '../shared/mediaCrypto';
@@ -47,11 +48,6 @@ function fileNameFor(
 	return `${base}.${extensionFromMimeType(mimeType) ?? 'bin'}`;
 }
 
-function responseMimeType(contentType: string | undefined): string | undefined {
-	const essence = contentType?.split(';')[0].trim().toLowerCase();
-	return essence && essence !== 'application/octet-stream' ? contentType : undefined;
-}
-
 /**
  * Downloads, decrypts and attaches the file of a media message as the binary field `data`.
  * Never throws: when anything fails, the item gets a `mediaError` field instead, so that a
@@ -88,7 +84,7 @@ export async function attachMedia(
 		const fileName = fileNameFor(media, messageId, downloaded, media.mimeType);
 		const mimeType =
 			media.mimeType ??
-			responseMimeType(downloaded.contentType) ??
+			knownMimeType(downloaded.contentType) ??
 			mimeTypeFromFileName(fileName) ??
 			'application/octet-stream';
 		const binary = await this.helpers.prepareBinaryData(bytes, fileName, mimeType);

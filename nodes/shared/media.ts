@@ -177,6 +177,12 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 	pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 };
 
+/** A MIME type that says something: not empty and not the generic `application/octet-stream`. */
+export function knownMimeType(mimeType: string | undefined): string | undefined {
+	const essence = mimeType?.split(';')[0].trim().toLowerCase();
+	return essence && essence !== 'application/octet-stream' ? mimeType : undefined;
+}
+
 export function mimeTypeFromFileName(fileName: string | undefined): string | undefined {
 	const extension = fileName?.split('.').pop()?.toLowerCase();
 	return extension && fileName?.includes('.') ? MIME_BY_EXTENSION[extension] : undefined;

@@ -136,11 +136,6 @@ export function messageContent(message: unknown): MessageContent {
 	return { type: 'other', key: undefined, value: undefined };
 }
 
-/** The message type derived from a Baileys `message` object. */
-export function messageTypeOf(message: unknown): MessageType {
-	return messageContent(message).type;
-}
-
 /** Where a media message's file is and how to decrypt it, as Baileys describes it. */
 export interface MediaReference {
 	kind: MediaKind;

@@ -3,7 +3,7 @@ import {
 	filterOut,
 	longToNumber,
 	mediaReference,
-	messageTypeOf,
+	messageContent,
 	readEnvelope,
 	readReceivedMessage,
 	type MessageFilterInput,
@@ -93,7 +93,7 @@ describe('readReceivedMessage', () => {
 				envelope({ message: fixture.message, messageBody: fixture.messageBody }),
 			);
 			expect(item.type).toBe(fixture.type);
-			expect(messageTypeOf(fixture.message)).toBe(fixture.type);
+			expect(messageContent(fixture.message).type).toBe(fixture.type);
 			expect(item).toMatchObject(fixture.expect);
 			expect(item.messageId).toBe('3EB06A40C80DF456A1B2');
 			const media = mediaReference(fixture.message);

@@ -386,22 +386,28 @@ async function doEnsure(version) {
 	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const label = `n8n ${pin.n8n}`;
 
+	/**
+	 * @param {{ seconds: number, bytes: number }} installed
+	 * @returns {N8nInstall}
+	 */
+	const described = (installed) => ({
+		version,
+		n8nVersion: pin.n8n,
+		nodeVersion,
+		dir,
+		nodeBin,
+		n8nBin,
+		env,
+		installed,
+	});
+
 	/** @returns {N8nInstall | undefined} */
 	const reuse = () => {
 		const marker = readJson(path.join(dir, MARKER));
 		if (!marker || marker.format !== MARKER_FORMAT || marker.n8n !== pin.n8n || marker.abi !== abi)
 			return undefined;
 		if (!fs.existsSync(n8nBin)) return undefined;
-		return {
-			version,
-			n8nVersion: pin.n8n,
-			nodeVersion,
-			dir,
-			nodeBin,
-			n8nBin,
-			env,
-			installed: { seconds: marker.seconds, bytes: marker.bytes },
-		};
+		return described({ seconds: marker.seconds, bytes: marker.bytes });
 	};
 	const existing = reuse();
 	if (existing) return existing;
@@ -501,16 +507,7 @@ async function doEnsure(version) {
 			) + '\n',
 		);
 		log(`${label}: ready in ${seconds} s, ${mb(bytes)} at ${dir}`);
-		return {
-			version,
-			n8nVersion: pin.n8n,
-			nodeVersion,
-			dir,
-			nodeBin,
-			n8nBin,
-			env,
-			installed: { seconds, bytes },
-		};
+		return described({ seconds, bytes });
 	} finally {
 		release();
 	}

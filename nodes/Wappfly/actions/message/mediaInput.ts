@@ -4,6 +4,7 @@ import {
 	base64ByteLength,
 	fileNameFromContentDisposition,
 	fileNameFromUrl,
+	knownMimeType,
 	parseBase64,
 	type MediaBytes,
 } from '../../../shared/media';
@@ -208,7 +209,7 @@ function fromUrl(
 		}
 		if (!bytes.byteLength) throw emptyFileError(ctx, itemIndex, `The file at ${url.href}`);
 		return {
-			mimeType: mimeType === 'application/octet-stream' ? undefined : mimeType,
+			mimeType: knownMimeType(mimeType),
 			fileName,
 			bytes,
 		};

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	extensionFromMimeType,
+	knownMimeType,
 	jsonBodyWithFile,
 	mimeTypeFromFileName,
 } from '../../../shared/media';
@@ -96,7 +97,7 @@ function optionProperty(option: MediaOption, kind: MediaKind): INodeProperties {
 }
 
 function isKnown(mimeType: string | undefined): mimeType is string {
-	return !!mimeType && mimeType !== 'application/octet-stream';
+	return knownMimeType(mimeType) !== undefined;
 }
 
 function resolveMimeType(kind: MediaKind, file: MediaFile, override: string | undefined): string {
