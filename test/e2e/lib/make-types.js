@@ -21,6 +21,7 @@ const FILES = [
 	'examples.js',
 	'fake-openai.js',
 	'services.js',
+	'queue-mode.js',
 ];
 const HEADER =
 	'// Generated from the JSDoc of the .js file next to it by make-types.js; do not edit.\n' +

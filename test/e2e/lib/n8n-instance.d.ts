@@ -480,3 +480,21 @@ export function runN8nOk(
 export function parseExecuteOutput(text: string): any | undefined;
 /** @returns {Promise<number>} a TCP port free on 127.0.0.1 right now */
 export function getFreePort(): Promise<number>;
+/**
+ * @typedef {object} RunView
+ * @property {Record<string, any[]>} runData  resultData.runData (node name -> task runs)
+ * @property {any} error                      resultData.error, or undefined
+ * @property {string | undefined} lastNodeExecuted
+ * @property {(nodeName: string, opts?: { output?: number, run?: number }) => any[] | undefined} lastNodeOutput
+ *     items (`{ json, binary?, pairedItem? }`) of a node's last run (or run `run`), output `output` (0);
+ *     undefined if the node did not run
+ * @property {(nodeName: string, opts?: { output?: number, run?: number }) => any[] | undefined} json
+ *     the `json` of those items
+ * @property {(nodeName: string) => any} nodeError  the error of a node's last run, if any
+ */
+/**
+ * Adds accessors to a run's resultData.
+ * @param {any} resultData
+ * @returns {RunView}
+ */
+export function viewOf(resultData: any): RunView;

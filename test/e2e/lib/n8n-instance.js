@@ -1182,4 +1182,5 @@ module.exports = {
 	runN8nOk,
 	parseExecuteOutput,
 	getFreePort,
+	viewOf,
 };
