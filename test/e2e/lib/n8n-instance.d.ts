@@ -481,20 +481,35 @@ export function parseExecuteOutput(text: string): any | undefined;
 /** @returns {Promise<number>} a TCP port free on 127.0.0.1 right now */
 export function getFreePort(): Promise<number>;
 /**
- * @typedef {object} RunView
- * @property {Record<string, any[]>} runData  resultData.runData (node name -> task runs)
- * @property {any} error                      resultData.error, or undefined
- * @property {string | undefined} lastNodeExecuted
- * @property {(nodeName: string, opts?: { output?: number, run?: number }) => any[] | undefined} lastNodeOutput
- *     items (`{ json, binary?, pairedItem? }`) of a node's last run (or run `run`), output `output` (0);
- *     undefined if the node did not run
- * @property {(nodeName: string, opts?: { output?: number, run?: number }) => any[] | undefined} json
- *     the `json` of those items
- * @property {(nodeName: string) => any} nodeError  the error of a node's last run, if any
+ * An execution as read from n8n's database (execution_entity joined with execution_data, `data`
+ * already deserialised), with the RunView accessors. Also used for PostgreSQL (queue-mode.js).
+ * @param {any} row
+ * @returns {ExecutionRecord}
+ */
+export function executionRecord(row: any): ExecutionRecord;
+/**
+ * @typedef {object} RunResult
+ * @property {number | null} code
+ * @property {NodeJS.Signals | null} signal
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} ms          wall time
+ * @property {boolean} timedOut
  */
 /**
- * Adds accessors to a run's resultData.
- * @param {any} resultData
- * @returns {RunView}
+ * Runs a command in its own process group; on timeout the whole group is killed.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env: Record<string, string>, timeoutMs?: number, input?: string }} opts
+ * @returns {Promise<RunResult>}
  */
-export function viewOf(resultData: any): RunView;
+export function runProcess(
+	cmd: string,
+	args: string[],
+	opts: {
+		cwd?: string;
+		env: Record<string, string>;
+		timeoutMs?: number;
+		input?: string;
+	},
+): Promise<RunResult>;

@@ -29,7 +29,7 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
-const { createUserFolder, getFreePort, viewOf } = require('./n8n-instance');
+const { createUserFolder, executionRecord, getFreePort } = require('./n8n-instance');
 const { spawnServer } = require('./services');
 
 /**
@@ -416,18 +416,7 @@ async function readExecutionsPg(install, db, filter = {}) {
 		params,
 		'executions',
 	);
-	return rows.map((row) => ({
-		...viewOf(row.data && row.data.resultData),
-		id: String(row.id),
-		workflowId: row.workflowId,
-		status: row.status,
-		mode: row.mode,
-		finished: !!row.finished,
-		startedAt: row.startedAt,
-		stoppedAt: row.stoppedAt,
-		data: row.data,
-		workflowData: row.workflowData,
-	}));
+	return rows.map(executionRecord);
 }
 
 const UNFINISHED = new Set(['new', 'running', 'waiting', 'unknown']);

@@ -174,5 +174,3 @@ export function spawnServer(
 		folder?: string;
 	},
 ): ServerProcess;
-/** @returns {Promise<number>} a TCP port free on 127.0.0.1 right now */
-export function freePort(): Promise<number>;

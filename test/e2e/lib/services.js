@@ -27,6 +27,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
+const { getFreePort, runProcess } = require('./n8n-instance');
+
 /** Thrown when a server program is not installed. `message` says how to get it. */
 class MissingServiceError extends Error {
 	/** @param {string} message */
@@ -80,20 +82,6 @@ function sleep(ms) {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** @returns {Promise<number>} a TCP port free on 127.0.0.1 right now */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const addr = srv.address();
-			const port = addr && typeof addr === 'object' ? addr.port : 0;
-			srv.close(() => resolve(port));
-		});
-	});
-}
-
 /**
  * @param {string} name
  * @returns {string | undefined} absolute path of an executable on PATH
@@ -125,40 +113,16 @@ function tailOf(file, lines = 30) {
  * Runs a short command; resolves with its output, rejects with it on a non-zero exit.
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ env?: NodeJS.ProcessEnv, input?: string, timeoutMs?: number }} [opts]
+ * @param {{ env: Record<string, string>, timeoutMs?: number }} opts
  * @returns {Promise<{ stdout: string, stderr: string }>}
  */
-function run(cmd, args, opts = {}) {
-	return new Promise((resolve, reject) => {
-		const child = childProcess.spawn(cmd, args, {
-			env: opts.env || process.env,
-			stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-		});
-		/** @type {Buffer[]} */
-		const out = [];
-		/** @type {Buffer[]} */
-		const err = [];
-		child.stdout?.on('data', (b) => out.push(b));
-		child.stderr?.on('data', (b) => err.push(b));
-		if (opts.input !== undefined) child.stdin?.end(opts.input);
-		const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs || 120000);
-		child.on('error', (e) => {
-			clearTimeout(timer);
-			reject(e);
-		});
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			const stdout = Buffer.concat(out).toString('utf8');
-			const stderr = Buffer.concat(err).toString('utf8');
-			if (code === 0) resolve({ stdout, stderr });
-			else
-				reject(
-					new Error(
-						`${path.basename(cmd)} ${args.join(' ')} failed (exit ${code}${signal ? `, ${signal}` : ''}):\n${stdout}\n${stderr}`,
-					),
-				);
-		});
-	});
+async function run(cmd, args, opts) {
+	const r = await runProcess(cmd, args, opts);
+	if (r.code !== 0)
+		throw new Error(
+			`${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}${r.timedOut ? ', timed out' : ''}):\n${r.stdout}\n${r.stderr}`,
+		);
+	return r;
 }
 
 /**
@@ -344,7 +308,12 @@ async function startPostgres(opts = {}) {
 			: { cmd: path.join(binDir, prog), args };
 	// A clean environment: no PG* variable of the caller leaks into the server.
 	/** @type {NodeJS.ProcessEnv} */
-	const serverEnv = { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C', TZ: 'UTC' };
+	const serverEnv = {
+		PATH: process.env.PATH || '/usr/bin:/bin',
+		LANG: 'C',
+		LC_ALL: 'C',
+		TZ: 'UTC',
+	};
 
 	const init = asServerUser('initdb', [
 		'-D',
@@ -366,7 +335,7 @@ async function startPostgres(opts = {}) {
 	}
 	fs.rmSync(pwFile, { force: true });
 
-	const port = opts.port || (await freePort());
+	const port = opts.port || (await getFreePort());
 	// Test settings: durability off (fsync), loopback only, no Unix socket outside our folder.
 	const start = asServerUser('postgres', [
 		'-D',
@@ -394,7 +363,7 @@ async function startPostgres(opts = {}) {
 	});
 
 	const clientEnv = {
-		PATH: process.env.PATH,
+		PATH: serverEnv.PATH,
 		PGPASSWORD: password,
 		PGCONNECT_TIMEOUT: '5',
 		LANG: 'C',
@@ -522,7 +491,7 @@ async function startRedis(opts = {}) {
 	const dir = fs.mkdtempSync(path.join(opts.parentDir || os.tmpdir(), 'wappfly-redis-'));
 	const logFile = path.join(dir, 'redis.log');
 	const password = crypto.randomBytes(18).toString('base64url');
-	const port = opts.port || (await freePort());
+	const port = opts.port || (await getFreePort());
 	// The password goes in a config file, not on the command line (ps shows arguments).
 	const conf = path.join(dir, 'redis.conf');
 	fs.writeFileSync(
@@ -667,5 +636,4 @@ module.exports = {
 	startRedis,
 	redisCommand,
 	spawnServer,
-	freePort,
 };
