@@ -46,6 +46,7 @@ import {
 	type PostgresServer,
 	type RedisServer,
 } from '../e2e/lib/services';
+import { filesUnder } from '../e2e/support/files';
 import { FIXTURES, encryptWhatsAppMedia, sha256, writeFixtures } from '../e2e/support/media';
 import {
 	ALICE,
@@ -233,24 +234,6 @@ function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Every file under a folder, as text (the installed packages and n8n's caches left out). */
-function filesUnder(dir: string): Array<{ file: string; text: string }> {
-	const out: Array<{ file: string; text: string }> = [];
-	const walk = (current: string) => {
-		for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-			const full = path.join(current, entry.name);
-			if (entry.isDirectory()) {
-				if (entry.name === 'node_modules' || entry.name === '.cache') continue;
-				walk(full);
-			} else if (entry.isFile()) {
-				out.push({ file: full, text: fs.readFileSync(full).toString('latin1') });
-			}
-		}
-	};
-	walk(dir);
-	return out;
-}
-
 // ---- one queue-mode n8n per version -----------------------------------------------------------
 
 describe.each(SETUPS)(
@@ -305,6 +288,14 @@ describe.each(SETUPS)(
 			);
 			expect(rows).toHaveLength(1);
 			return rows[0].sha256 as string;
+		}
+
+		/** The one request to `route` that carried these exact bytes (decoded from its base64). */
+		function sentOnce(route: string, file: { bytes: Buffer; sha256: string }): RecordedRequest {
+			const sent = api!.requests.filter((r) => r.path === route && r.file?.sha256 === file.sha256);
+			expect(sent).toHaveLength(1);
+			expect(sent[0].file).toEqual({ bytes: file.bytes.length, sha256: file.sha256 });
+			return sent[0];
 		}
 
 		/** n8n's own record of where an execution ran: the worker's log, and only the worker's. */
@@ -433,13 +424,9 @@ describe.each(SETUPS)(
 			const [execution] = await waitForExecutions(invoice.id);
 			expect(execution.status).toBe('success');
 			expectRanOnWorker(execution.id);
-			const sent = api!.requests.filter((r) => r.path === '/api/messages/document');
-			expect(sent).toHaveLength(1);
-			expect(sent[0].file).toEqual({
-				bytes: FIXTURES.invoice.bytes.length,
-				sha256: FIXTURES.invoice.sha256,
-			});
-			expect(body(sent[0])).toMatchObject({
+			expect(api!.requests.filter((r) => r.path === '/api/messages/document')).toHaveLength(1);
+			const sent = sentOnce('/api/messages/document', FIXTURES.invoice);
+			expect(body(sent)).toMatchObject({
 				to: ALICE,
 				filename: 'invoice-1001.pdf',
 				mimetype: 'application/pdf',
@@ -556,15 +543,8 @@ describe.each(SETUPS)(
 					expect(item.binary.data).toMatchObject({ mimeType: 'image/jpeg' });
 					expect(await storedSha256(item.binary.data.id)).toBe(image.plain.sha256);
 
-					const forwarded = api!.requests.filter(
-						(r) => r.path === '/api/messages/image' && r.file?.sha256 === image.plain.sha256,
-					);
-					expect(forwarded).toHaveLength(1);
-					expect(forwarded[0].file).toEqual({
-						bytes: image.plain.bytes.length,
-						sha256: image.plain.sha256,
-					});
-					expect(body(forwarded[0])).toMatchObject({
+					const forwarded = sentOnce('/api/messages/image', image.plain);
+					expect(body(forwarded)).toMatchObject({
 						to: BOB,
 						mimetype: 'image/jpeg',
 						caption: `Forwarded by the worker: ${image.text}`,
