@@ -73,7 +73,10 @@ export interface PollPlan {
 	cursor: number;
 	/** There was no cursor: it starts at the newest message and nothing is emitted. */
 	baseline?: true;
-	/** The page was full and all of it above the cursor (and not right after it): messages in between may be missing. */
+	/**
+	 * The page was full and all of it above the cursor (and not right after it): messages in
+	 * between may be missing.
+	 */
 	gap?: Gap;
 	/** The newest message is below the cursor (another line, or its messages were removed). */
 	rewound?: { from: number; to: number };

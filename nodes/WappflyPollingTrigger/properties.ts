@@ -15,7 +15,7 @@ export interface PollingOptions
 export const pollingTriggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Checks the latest 100 messages of the WhatsApp line at each poll time and starts the workflow once for each new one, even after n8n was stopped. No webhook to set up. More than 100 messages between two polls are reported by the possibleGap field: poll more often if that happens.',
+			'At each poll time, reads the latest 100 messages of the WhatsApp line and outputs each new one once, also those that arrived while n8n was stopped. No webhook to set up. If more than 100 arrive between two polls, the first item says so (possibleGap): then poll more often.',
 		name: 'pollingNotice',
 		type: 'notice',
 		default: '',

@@ -280,9 +280,7 @@ function extrasOf(content: MessageContent): Record<string, string | number | boo
 
 /** The sender: a phone-number JID wherever one is given, else whatever identifies them. */
 function senderOf(candidates: unknown[]): { from: string | null; fromJid: string | null } {
-	const jids = candidates.filter(
-		(value): value is string => nonEmptyString(value) !== undefined,
-	);
+	const jids = candidates.filter((value): value is string => nonEmptyString(value) !== undefined);
 	const phoneJid = jids.find((jid) => phoneNumberOf(jid) !== undefined);
 	return {
 		from: (phoneJid ? phoneNumberOf(phoneJid) : undefined) ?? null,
@@ -290,7 +288,10 @@ function senderOf(candidates: unknown[]): { from: string | null; fromJid: string
 	};
 }
 
-/** The chat as a JID to answer in: a one-to-one chat addressed by LID is answered through the phone-number JID. */
+/**
+ * The chat as a JID to answer in: a one-to-one chat addressed by LID is answered through the
+ * phone-number JID.
+ */
 function chatJidOf(
 	remoteJid: string | undefined,
 	isGroup: boolean,
@@ -375,7 +376,9 @@ export interface PolledMessage extends SimplifiedMessage {
 	fromMe: boolean;
 }
 
-export type RecentMessageResult = { ok: true; message: PolledMessage } | { ok: false; reason: string };
+export type RecentMessageResult =
+	| { ok: true; message: PolledMessage }
+	| { ok: false; reason: string };
 
 /**
  * The fields that some types add to the webhook trigger's item (see `extrasOf`). A row of
