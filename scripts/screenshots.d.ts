@@ -44,6 +44,8 @@ export interface ScreenshotReport {
 	/** Our node types, from package.json's `n8n.nodes`. */
 	nodeTypes: string[];
 	hasTrigger: boolean;
+	/** Whether package.json lists the Wappfly Polling Trigger (then wappfly-polling-trigger.png is taken). */
+	hasPollingTrigger: boolean;
 	canvas: CanvasNode[];
 	/** The same canvas in n8n's dark theme. */
 	canvasDark: CanvasNode[];

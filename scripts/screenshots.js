@@ -21,8 +21,9 @@
  *
  * Screenshots (1440x900): workflow.png, wappfly-node.png, wappfly-credential.png,
  * wappfly-trigger.png, node-picker.png, example-ai-agent.png (the AI Agent example of
- * examples/, with the Wappfly node as a tool), workflow-dark.png. Every example workflow is also
- * opened and its canvas reported.
+ * examples/, with the Wappfly node as a tool), workflow-dark.png, and
+ * wappfly-polling-trigger.png (the Wappfly Polling Trigger's panel after "Fetch Test Event", in a
+ * workflow of its own). Every example workflow is also opened and its canvas reported.
  *
  * `takeScreenshots()` returns what the editor showed (panel texts, parameter inputs, canvas
  * nodes and their icons, console messages, failed requests) for test/e2e/editor.e2e.test.ts.
@@ -62,6 +63,8 @@ const OWNER = {
 /** The id and name the example workflows (examples/*.json) use for their Wappfly credential. */
 const CREDENTIAL = { id: 'wappflyCred00001', name: 'Wappfly account' };
 const WORKFLOW_ID = 'wappflyShotFlow1';
+const POLLING_WORKFLOW_ID = 'wappflyShotPoll1';
+const POLLING_NAME = 'Wappfly Polling Trigger';
 const NAMES = {
 	manual: 'When clicking ‘Execute workflow’',
 	read: 'Read invoice.pdf',
@@ -165,6 +168,7 @@ const NOT_INSTALLED = /Install this node to use it|not currently installed|node 
  * @property {Record<string, string>} files   screenshot name -> absolute path
  * @property {string[]} nodeTypes             our node types (from package.json's n8n.nodes)
  * @property {boolean} hasTrigger
+ * @property {boolean} hasPollingTrigger
  * @property {CanvasNode[]} canvas           as the editor first showed it
  * @property {CanvasNode[]} canvasDark
  * @property {Array<{ file: string, id: string, name: string, types: string[], canvas: CanvasNode[] }>} examples
@@ -185,6 +189,51 @@ const NOT_INSTALLED = /Install this node to use it|not currently installed|node 
  * @property {string[]} notes                  things that went differently than planned
  * @property {Record<string, number>} timings  ms per phase
  */
+
+/**
+ * A workflow of its own for the Wappfly Polling Trigger: new messages every minute, answered.
+ * @param {string} packageName
+ */
+function buildPollingWorkflow(packageName) {
+	const credentials = { wappflyApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } };
+	return {
+		id: POLLING_WORKFLOW_ID,
+		name: 'Wappfly: answer new messages (polling)',
+		nodes: [
+			{
+				id: '8b0c6a44-0006-4c1e-9a7e-000000000006',
+				name: POLLING_NAME,
+				type: `${packageName}.wappflyPollingTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				credentials,
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					options: { ignoreGroups: true, messageTypes: ['text'] },
+				},
+			},
+			{
+				id: '8b0c6a44-0007-4c1e-9a7e-000000000007',
+				name: NAMES.reply,
+				type: `${packageName}.wappfly`,
+				typeVersion: 1,
+				position: [240, 0],
+				credentials,
+				parameters: {
+					resource: 'message',
+					operation: 'reply',
+					to: { __rl: true, mode: 'id', value: '={{ $json.chatJid }}' },
+					messageId: '={{ $json.messageId }}',
+					text: 'Thanks, we got your message and answer shortly.',
+					options: {},
+				},
+			},
+		],
+		connections: { [POLLING_NAME]: { main: [[{ node: NAMES.reply, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
 
 /**
  * The project's example workflows (examples/*.json), to open in the editor as a user who imports
@@ -549,7 +598,12 @@ async function takeScreenshots(opts = {}) {
 	/** @type {string[]} */
 	const nodeFiles = (pkg.n8n && pkg.n8n.nodes) || [];
 	const hasTrigger = nodeFiles.some((f) => /WappflyTrigger\.node\.js$/.test(f));
-	const nodeTypes = [`${pkg.name}.wappfly`, ...(hasTrigger ? [`${pkg.name}.wappflyTrigger`] : [])];
+	const hasPollingTrigger = nodeFiles.some((f) => /WappflyPollingTrigger\.node\.js$/.test(f));
+	const nodeTypes = [
+		`${pkg.name}.wappfly`,
+		...(hasTrigger ? [`${pkg.name}.wappflyTrigger`] : []),
+		...(hasPollingTrigger ? [`${pkg.name}.wappflyPollingTrigger`] : []),
+	];
 
 	/** @type {ScreenshotReport} */
 	const report = {
@@ -557,6 +611,7 @@ async function takeScreenshots(opts = {}) {
 		files: {},
 		nodeTypes,
 		hasTrigger,
+		hasPollingTrigger,
 		canvas: [],
 		canvasDark: [],
 		examples: [],
@@ -613,6 +668,7 @@ async function takeScreenshots(opts = {}) {
 		const examples = loadExamples(projectDir);
 		await n8n.importWorkflows(uf, [
 			buildWorkflow(pkg.name, invoicePath, hasTrigger),
+			...(hasPollingTrigger ? [buildPollingWorkflow(pkg.name)] : []),
 			...examples.map((e) => e.workflow),
 		]);
 		phase('n8n user folder');
@@ -831,6 +887,32 @@ async function takeScreenshots(opts = {}) {
 			}
 		}
 		phase('examples');
+
+		// The polling trigger: "Fetch Test Event" shows the newest message that passes its options.
+		if (hasPollingTrigger) {
+			step = 'polling trigger panel';
+			await page.goto(`${server.url}workflow/${POLLING_WORKFLOW_ID}`);
+			await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60000 });
+			await waitForCanvasIcons(page);
+			if (await openPanel(page, POLLING_NAME)) {
+				await page.locator('[data-test-id="node-execute-button"]').first().click();
+				const fetched = await page
+					.locator('[data-test-id="ndv"]')
+					.getByText('messageId', { exact: false })
+					.first()
+					.waitFor({ timeout: 30000 })
+					.then(() => true)
+					.catch(() => false);
+				if (!fetched) report.notes.push('"Fetch Test Event" showed no messageId');
+				await page.waitForTimeout(500);
+			} else report.notes.push(`n8n shows "${POLLING_NAME}" as a node it cannot load`);
+			report.panels[POLLING_NAME] = {
+				...(await readPanel(page, POLLING_NAME)),
+				screenshot: await shoot(page, 'wappfly-polling-trigger'),
+			};
+			await closePanel(page);
+			phase('polling trigger panel');
+		}
 
 		// The same canvas in n8n's dark theme, where n8n shows our dark icon. Same tab: a new tab
 		// would need a new login (n8n ties the session to the tab's browser ID).

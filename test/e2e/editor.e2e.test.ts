@@ -226,6 +226,7 @@ describe('the n8n editor (1.x) in headless chromium', () => {
 				'node-picker',
 				'wappfly-credential',
 				'wappfly-node',
+				'wappfly-polling-trigger',
 				'wappfly-trigger',
 				'workflow',
 				'workflow-dark',
