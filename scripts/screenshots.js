@@ -166,7 +166,8 @@ const NOT_INSTALLED = /Install this node to use it|not currently installed|node 
  * @typedef {object} ScreenshotReport
  * @property {string} outDir
  * @property {Record<string, string>} files   screenshot name -> absolute path
- * @property {string[]} nodeTypes             our node types (from package.json's n8n.nodes)
+ * @property {string[]} nodeTypes             our node types on the main workflow (from package.json's
+ *                                           n8n.nodes; the polling trigger has a workflow of its own)
  * @property {boolean} hasTrigger
  * @property {boolean} hasPollingTrigger
  * @property {CanvasNode[]} canvas           as the editor first showed it
@@ -599,11 +600,7 @@ async function takeScreenshots(opts = {}) {
 	const nodeFiles = (pkg.n8n && pkg.n8n.nodes) || [];
 	const hasTrigger = nodeFiles.some((f) => /WappflyTrigger\.node\.js$/.test(f));
 	const hasPollingTrigger = nodeFiles.some((f) => /WappflyPollingTrigger\.node\.js$/.test(f));
-	const nodeTypes = [
-		`${pkg.name}.wappfly`,
-		...(hasTrigger ? [`${pkg.name}.wappflyTrigger`] : []),
-		...(hasPollingTrigger ? [`${pkg.name}.wappflyPollingTrigger`] : []),
-	];
+	const nodeTypes = [`${pkg.name}.wappfly`, ...(hasTrigger ? [`${pkg.name}.wappflyTrigger`] : [])];
 
 	/** @type {ScreenshotReport} */
 	const report = {
