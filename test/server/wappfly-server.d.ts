@@ -165,6 +165,8 @@ export interface FailNextOptions {
 	reset?: boolean;
 	/** Wait this long first; alone (no status/body/reset), then answer normally. */
 	delayMs?: number;
+	/** Extra response headers (with `status`/`body`), e.g. `{ location: '...' }` for a redirect. */
+	headers?: Record<string, string>;
 }
 
 export interface AddFileOptions {
@@ -177,6 +179,8 @@ export interface AddFileOptions {
 	requireToken?: boolean;
 	/** Status to serve the body with, default 200. */
 	status?: number;
+	/** Extra response headers, e.g. `{ location: '/elsewhere' }` with a 3xx `status`. */
+	headers?: Record<string, string>;
 }
 
 export interface InboundEnvelopeParams {

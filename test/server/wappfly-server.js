@@ -1064,7 +1064,7 @@ function startWappflyServer(opts = {}) {
 					} else if (head.startsWith('<')) contentType = 'text/html; charset=utf-8';
 					else contentType = 'text/plain; charset=utf-8';
 				}
-				sendRaw(res, record, status, payload, { 'content-type': contentType });
+				sendRaw(res, record, status, payload, { 'content-type': contentType, ...f.headers });
 				return;
 			}
 			// delay only: answer normally.
@@ -1188,6 +1188,7 @@ function startWappflyServer(opts = {}) {
 		/** @type {Record<string, string>} */
 		const headers = { 'content-type': file.contentType || 'application/octet-stream' };
 		if (file.fileName) headers['content-disposition'] = contentDisposition(file.fileName);
+		Object.assign(headers, file.headers);
 		sendRaw(res, record, file.status ?? 200, file.body, headers);
 	}
 

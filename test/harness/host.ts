@@ -1,0 +1,65 @@
+/**
+ * A plain HTTP server on 127.0.0.1 that is not Wappfly: a CDN, a file host, a redirect target or
+ * a canary that must see no request. It records every request it gets, before any handler runs.
+ */
+import { http } from '../support/node';
+
+type IncomingMessage = InstanceType<typeof http.IncomingMessage>;
+type ServerResponse = InstanceType<typeof http.ServerResponse>;
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface HostRequest {
+	method: string;
+	path: string;
+	headers: IncomingMessage['headers'];
+}
+
+export interface Host {
+	/** e.g. 'http://127.0.0.1:41234' */
+	url: string;
+	/** e.g. '127.0.0.1:41234' */
+	host: string;
+	requests: HostRequest[];
+	/** Handles `path` (query string ignored); returns the full URL. Other paths answer 404. */
+	route(path: string, handler: Handler): string;
+	/** Serves `body` at `path` with its Content-Length; returns the full URL. */
+	serve(path: string, body: Buffer, contentType?: string): string;
+	close(): Promise<void>;
+}
+
+export async function startHost(): Promise<Host> {
+	const routes = new Map<string, Handler>();
+	const requests: HostRequest[] = [];
+	const server = http.createServer((req, res) => {
+		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+		requests.push({ method: req.method ?? 'GET', path, headers: req.headers });
+		const handler = routes.get(path);
+		if (handler) handler(req, res);
+		else {
+			res.statusCode = 404;
+			res.end('not found');
+		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+	const url = `http://${host}`;
+	const route = (path: string, handler: Handler) => {
+		routes.set(path, handler);
+		return `${url}${path}`;
+	};
+	return {
+		url,
+		host,
+		requests,
+		route,
+		serve: (path, body, contentType = 'application/octet-stream') =>
+			route(path, (_req, res) => {
+				res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': body.length });
+				res.end(body);
+			}),
+		async close() {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
