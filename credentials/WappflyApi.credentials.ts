@@ -51,6 +51,8 @@ export class WappflyApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api$/, "")}}',
 			url: '/api/me',
 			method: 'GET',
+			// n8n's HTTP client would carry X-API-Token along to wherever a redirect points.
+			disableFollowRedirect: true,
 		},
 	};
 }

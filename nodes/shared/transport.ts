@@ -80,11 +80,12 @@ export async function wappflyApiRequest(
 		timeout,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// The HTTP client would send X-API-Token along to wherever a redirect points: a 3xx is
+		// answered with redirectError below instead (and an upload is never replayed).
+		disableFollowRedirect: true,
 		headers: { Accept: 'application/json' },
 	};
 	if (request.body instanceof StreamedJsonBody) {
-		// Following redirects would make the HTTP client keep the whole body to replay it.
-		options.disableFollowRedirect = true;
 		options.body = request.body as unknown as IDataObject;
 		options.headers = {
 			...options.headers,
@@ -109,7 +110,14 @@ export async function wappflyApiRequest(
 
 	const { statusCode, body } = response;
 	if (statusCode >= 300 && statusCode < 400) {
-		throw redirectError(this.getNode(), statusCode, response.headers.location, itemIndex);
+		throw redirectError(
+			this.getNode(),
+			statusCode,
+			response.headers.location,
+			itemIndex,
+			`${baseURL}${request.path}`,
+			credentials.apiToken,
+		);
 	}
 	if (statusCode >= 400) {
 		throw apiError(this.getNode(), statusCode, body, credentials.apiToken, itemIndex);

@@ -340,6 +340,7 @@ export async function testCredential(
 		context,
 		'wappflyApi',
 		{
+			disableFollowRedirect: request.disableFollowRedirect,
 			method: request.method ?? 'GET',
 			baseURL: resolve(request.baseURL),
 			url: resolve(request.url) ?? '',
