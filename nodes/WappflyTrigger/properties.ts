@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { RECIPIENT_EXAMPLES } from '../shared/jid';
+import { DEFAULT_MAX_MEDIA_MB } from '../shared/media';
 import { MESSAGE_RECEIVED } from '../shared/message';
 
+export { DEFAULT_MAX_MEDIA_MB };
 export const ALL_EVENTS = '*';
-export const DEFAULT_MAX_MEDIA_MB = 64;
 
 export interface TriggerOptions {
 	downloadMedia?: boolean;

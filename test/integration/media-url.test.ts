@@ -114,7 +114,7 @@ describe.each<BinaryMode>(['default', 'filesystem'])('binary data in %s mode', (
 
 	test('a server that sends more bytes than its Content-Length: the announced bytes are the file', async () => {
 		const bytes = randomBytes(100_000);
-		const url = files.route('/more.bin', (req, res) => {
+		const url = files.route('/more.bin', (req) => {
 			// Written to the socket by hand: Node's server would refuse to send more.
 			req.socket.write(
 				`HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 60000\r\nConnection: close\r\n\r\n`,

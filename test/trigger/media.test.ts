@@ -282,7 +282,7 @@ describe('a failed attachment never loses the message', () => {
 		const item = onlyItem(call.started);
 		expect(item.binary).toBeUndefined();
 		expect(item.json.mediaError).toMatch(
-			/^Could not attach the image: the file is larger than 1 MB/,
+			/^Could not attach the image: the file has \d+ bytes, more than the Max Media Size of 1 MB$/,
 		);
 	});
 
@@ -305,7 +305,7 @@ describe('a failed attachment never loses the message', () => {
 			mediaEnvelope(image, url, encrypted, { fileLength: undefined }),
 		);
 		expect(onlyItem(call.started).json.mediaError).toBe(
-			'Could not attach the image: the file is larger than 1 MB',
+			'Could not attach the image: the file is larger than the Max Media Size of 1 MB',
 		);
 		await aborted;
 	});
