@@ -1,6 +1,7 @@
 /**
  * A plain HTTP server on 127.0.0.1 that is not Wappfly: a CDN, a file host, a redirect target or
- * a canary that must see no request. It records every request it gets, before any handler runs.
+ * a canary that must see no request. It records every request it gets, before any handler runs,
+ * and counts the connections it accepts.
  */
 import { http } from '../support/node';
 
@@ -20,6 +21,8 @@ export interface Host {
 	/** e.g. '127.0.0.1:41234' */
 	host: string;
 	requests: HostRequest[];
+	/** TCP connections accepted, whether or not an HTTP request followed (e.g. a TLS attempt). */
+	connections: () => number;
 	/** Handles `path` (query string ignored); returns the full URL. Other paths answer 404. */
 	route(path: string, handler: Handler): string;
 	/** Serves `body` at `path` with its Content-Length; returns the full URL. */
@@ -40,6 +43,8 @@ export async function startHost(): Promise<Host> {
 			res.end('not found');
 		}
 	});
+	let connections = 0;
+	server.on('connection', () => (connections += 1));
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
 	const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
 	const url = `http://${host}`;
@@ -51,6 +56,7 @@ export async function startHost(): Promise<Host> {
 		url,
 		host,
 		requests,
+		connections: () => connections,
 		route,
 		serve: (path, body, contentType = 'application/octet-stream') =>
 			route(path, (_req, res) => {
