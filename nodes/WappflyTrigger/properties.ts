@@ -5,6 +5,8 @@ import { DEFAULT_MAX_MEDIA_MB } from '../shared/media';
 import { MESSAGE_RECEIVED } from '../shared/message';
 
 export { DEFAULT_MAX_MEDIA_MB };
+/** The highest Max Media Size: a downloaded file is held in memory while it is decrypted. */
+export const MAX_DOWNLOAD_MEDIA_MB = 256;
 export const ALL_EVENTS = '*';
 
 export interface TriggerOptions {
@@ -153,12 +155,11 @@ export const triggerProperties: INodeProperties[] = [
 				displayName: 'Max Media Size (MB)',
 				name: 'maxMediaSize',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, maxValue: MAX_DOWNLOAD_MEDIA_MB },
 				default: DEFAULT_MAX_MEDIA_MB,
 				// A sibling inside the collection: only meaningful when media is downloaded.
 				displayOptions: { show: { downloadMedia: [true] } },
-				description:
-					'Files larger than this are not downloaded: the message comes out with a mediaError field instead',
+				description: `Files larger than this are not downloaded: the message comes out with a mediaError field instead. At most ${MAX_DOWNLOAD_MEDIA_MB}, since a file is held in memory while it is decrypted.`,
 			},
 			{
 				displayName: 'Verify Session',

@@ -129,7 +129,18 @@ export async function wappflyApiRequest(
 	return body;
 }
 
-export interface MediaDownloadOptions {
+/**
+ * Says why a URL must not be fetched (the first one or any redirect hop), or undefined when it
+ * may; `wappflyOrigin` is the origin of the credential's Base URL.
+ */
+export type DownloadRule = (url: URL, wappflyOrigin: string) => string | undefined;
+
+export interface DownloadOptions {
+	/** Checked before every request, redirect hops included: a refusal fetches nothing. */
+	allow?: DownloadRule;
+}
+
+export interface MediaDownloadOptions extends DownloadOptions {
 	/** Files larger than this are refused, before or while they arrive. */
 	maxBytes: number;
 	timeoutMs?: number;
@@ -249,6 +260,7 @@ export async function openDownload(
 	this: WappflyContext,
 	url: string,
 	timeoutMs: number = DEFAULT_TIMEOUT_MS,
+	options: DownloadOptions = {},
 ): Promise<OpenedDownload> {
 	const fail = (message: string) => new NodeOperationError(this.getNode(), message);
 	const credentials = await getWappflyCredentials.call(this);
@@ -264,6 +276,14 @@ export async function openDownload(
 	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		if (target.protocol !== 'https:' && target.protocol !== 'http:') {
 			throw fail(`the URL uses ${target.protocol}, not http or https`);
+		}
+		const refusal = options.allow?.(target, wappflyOrigin);
+		if (refusal) {
+			throw fail(
+				hop === 0
+					? refusal
+					: `the download was redirected to ${target.origin}${target.pathname}, and ${refusal}: it was not followed`,
+			);
 		}
 		const request: IHttpRequestOptions = {
 			method: 'GET',
@@ -321,7 +341,9 @@ export async function downloadMedia(
 ): Promise<DownloadedMedia> {
 	const fail = (message: string) => new NodeOperationError(this.getNode(), message);
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-	const { statusCode, headers, body, timedOut } = await openDownload.call(this, url, timeoutMs);
+	const { statusCode, headers, body, timedOut } = await openDownload.call(this, url, timeoutMs, {
+		allow: options.allow,
+	});
 	if (statusCode >= 300) {
 		discard(body);
 		throw fail(`the download was answered with HTTP ${statusCode}`);
