@@ -363,9 +363,15 @@ export interface CredentialTestResult {
  * only property, and n8n-core's RoutingNode sends it with httpRequestWithAuthentication. Every
  * key of the request reaches the HTTP client, `disableFollowRedirect` included. A thrown HTTP
  * error becomes the matching `responseCode` rule's message, else the status text.
+ *
+ * The tester finds the status in `error.cause.response`. n8n-workflow 1.x (the dev dependency
+ * here, and n8n 1.123's) redeclares `cause` as a class field, which wipes the HTTP client's error:
+ * n8n 1.x then shows the error's message. n8n-workflow 2.40 keeps it, so `n8n: 2` reads the same
+ * status from the error's `httpCode`, as n8n 2.x gets it from the cause.
  */
 export async function testCredentialAsN8n(
 	credentials: WappflyCredentialData,
+	n8n: 1 | 2 = 1,
 ): Promise<CredentialTestResult> {
 	const { test } = new WappflyApi();
 	const { request, rules } = test as ICredentialTestRequest;
@@ -426,11 +432,15 @@ export async function testCredentialAsN8n(
 	try {
 		await new RoutingNode(context, nodeType, decrypted).runNode();
 	} catch (error) {
-		const cause = (
-			error as { cause?: { code?: string; response?: { status: number; statusText: string } } }
-		).cause;
-		if (cause?.response) {
-			const { status, statusText } = cause.response;
+		const { cause, httpCode } = error as {
+			cause?: { code?: string; response?: { status: number; statusText: string } };
+			httpCode?: string | null;
+		};
+		const response =
+			cause?.response ??
+			(n8n === 2 && httpCode ? { status: Number(httpCode), statusText: '' } : undefined);
+		if (response) {
+			const { status, statusText } = response;
 			const rule = rules?.find(
 				(candidate) => candidate.type === 'responseCode' && candidate.properties.value === status,
 			);

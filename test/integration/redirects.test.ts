@@ -134,16 +134,19 @@ describe.each([307, 308] as const)('HTTP %i to another origin', (status) => {
 		expectCanaryUntouched();
 	});
 
-	test("the credential's Test button", async () => {
+	test.each([
+		[1, `Request failed with status code ${status}`],
+		[
+			2,
+			`Wappfly redirected the request to another address (HTTP ${status}). n8n does not follow it, so that the API token is not sent elsewhere. Set the Base URL to the address the API really answers on (for example https:// instead of http://, or without a path).`,
+		],
+	] as const)("the credential's Test button in n8n %i.x", async (n8n, message) => {
 		redirectNextCall(status, '/api/me');
-		const result = await testCredentialAsN8n(credentials());
+		const result = await testCredentialAsN8n(credentials(), n8n);
 		expect(server().requests.map((request) => request.path)).toEqual(['/api/me']);
 		expectCanaryUntouched();
-		// n8n's own wording: the README's troubleshooting table explains it.
-		expect(result).toEqual({
-			status: 'Error',
-			message: `Request failed with status code ${status}`,
-		});
+		// n8n 1.x's own wording: the README's troubleshooting explains it.
+		expect(result).toEqual({ status: 'Error', message });
 		expect(JSON.stringify(result)).not.toContain(server().token);
 	});
 
@@ -183,10 +186,16 @@ test('a Location that carries the token or a query shows neither', async () => {
 	expectCanaryUntouched();
 });
 
-test('the credential test still passes without a redirect', async () => {
-	expect(await testCredentialAsN8n(credentials())).toEqual({
-		status: 'OK',
-		message: 'Connection successful!',
-	});
-	expect(loggedLines.join('\n')).not.toContain(server().token);
-});
+test.each([1, 2] as const)(
+	'the credential test in n8n %i.x: passes without a redirect, a wrong token is not a redirect',
+	async (n8n) => {
+		expect(await testCredentialAsN8n(credentials(), n8n)).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+		const wrong = await testCredentialAsN8n({ ...credentials(), apiToken: 'not-the-token' }, n8n);
+		expect(wrong.status).toBe('Error');
+		expect(wrong.message).not.toMatch(/redirect/i);
+		expect(loggedLines.join('\n')).not.toContain(server().token);
+	},
+);
