@@ -27,7 +27,8 @@ export function isPlainAbsolutePath(path: string): boolean {
 	return (
 		path.startsWith('/') &&
 		!path.includes('//') &&
-		!/[@\\\s\x00-\x1f\x7f]/.test(path) &&
+		!/[@\\\s]/.test(path) &&
+		![...path].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f) &&
 		// A scheme cannot follow the leading slash either (`/https:...` is kept out for clarity).
 		!/^\/[a-z][a-z0-9+.-]*:/i.test(path)
 	);
