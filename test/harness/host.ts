@@ -3,6 +3,8 @@
  * a canary that must see no request. It records every request it gets, before any handler runs,
  * and counts the connections it accepts.
  */
+import { randomBytes } from 'node:crypto';
+
 import { http } from '../support/node';
 
 type IncomingMessage = InstanceType<typeof http.IncomingMessage>;
@@ -68,4 +70,24 @@ export async function startHost(): Promise<Host> {
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 		},
 	};
+}
+
+/**
+ * A handler that writes random bytes without a Content-Length until the client goes away;
+ * `closed` resolves once it has (proof that a download was cut off, not read to an end).
+ */
+export function endlessBody(): { handler: Handler; closed: Promise<void> } {
+	let close: () => void = () => {};
+	const closed = new Promise<void>((resolve) => (close = resolve));
+	const handler: Handler = (_req, res) => {
+		res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+		const chunk = randomBytes(64 * 1024);
+		const pump = () => {
+			while (!res.destroyed && res.write(chunk));
+			if (!res.destroyed) res.once('drain', pump);
+		};
+		res.on('close', () => close());
+		pump();
+	};
+	return { handler, closed };
 }

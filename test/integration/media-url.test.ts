@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { byId, run, useWappflyServer } from '../harness/fixtures';
-import { startHost, type Handler, type Host } from '../harness/host';
+import { endlessBody, startHost, type Handler, type Host } from '../harness/host';
 import type { BinaryMode } from '../harness/n8n';
 import { SEED } from '../server/wappfly-server';
 import { zlib } from '../support/node';
@@ -177,18 +177,8 @@ describe.each<BinaryMode>(['default', 'filesystem'])('binary data in %s mode', (
 	});
 
 	test('a chunked file over Max Media Size is cut off while it streams', async () => {
-		let closed: () => void = () => {};
-		const aborted = new Promise<void>((resolve) => (closed = resolve));
-		const url = files.route('/endless.bin', (_req, res) => {
-			res.writeHead(200, { 'Content-Type': 'application/pdf' });
-			const chunk = randomBytes(64 * 1024);
-			const pump = () => {
-				while (!res.destroyed && res.write(chunk));
-				if (!res.destroyed) res.once('drain', pump);
-			};
-			res.on('close', () => closed());
-			pump();
-		});
+		const endless = endlessBody();
+		const url = files.route('/endless.bin', endless.handler);
 		const result = await run(credentials(), sendDocument(url, { maxMediaSize: 1 }), {
 			binaryMode,
 		});
@@ -196,7 +186,7 @@ describe.each<BinaryMode>(['default', 'filesystem'])('binary data in %s mode', (
 			`Could not download the media from ${url}: the file is larger than the Max Media Size of 1 MB (item 0)`,
 		);
 		expectNothingSent();
-		await aborted;
+		await endless.closed;
 	});
 
 	test('a gzip bomb is cut off at Max Media Size, counted in real bytes', async () => {
@@ -247,43 +237,32 @@ test('Continue On Fail: a broken download is one error item, the next item is st
 });
 
 describe('Max Media Size applies to every source', () => {
-	test('a binary file over it is refused before anything is sent', async () => {
-		const result = await run(
-			credentials(),
-			{
-				resource: 'message',
-				operation: 'sendVideo',
-				to: byId(SEED.aliceJid),
-				options: { maxMediaSize: 1 },
-			},
-			{ items: [{ binary: { data: { data: randomBytes(MB + 1), mimeType: 'video/mp4' } } }] },
-		);
-		expect(result.error?.message).toBe(
-			'The file has 1048577 bytes, more than the Max Media Size of 1 MB (item 0)',
-		);
-		expect(result.error?.description).toMatch(/Raise Options > Max Media Size \(MB\)/);
-		expectNothingSent();
-	});
-
-	test('a binary file on disk over it is refused before anything is sent', async () => {
-		const result = await run(
-			credentials(),
-			{
-				resource: 'message',
-				operation: 'sendImage',
-				to: byId(SEED.aliceJid),
-				options: { maxMediaSize: 1 },
-			},
-			{
-				binaryMode: 'filesystem',
-				items: [{ binary: { data: { data: randomBytes(2 * MB), mimeType: 'image/png' } } }],
-			},
-		);
-		expect(result.error?.message).toBe(
-			'The file has 2097152 bytes, more than the Max Media Size of 1 MB (item 0)',
-		);
-		expectNothingSent();
-	});
+	test.each<[BinaryMode, number]>([
+		['default', MB + 1],
+		['filesystem', 2 * MB],
+	])(
+		'a binary file held in %s mode over it is refused before anything is sent',
+		async (binaryMode, size) => {
+			const result = await run(
+				credentials(),
+				{
+					resource: 'message',
+					operation: 'sendVideo',
+					to: byId(SEED.aliceJid),
+					options: { maxMediaSize: 1 },
+				},
+				{
+					binaryMode,
+					items: [{ binary: { data: { data: randomBytes(size), mimeType: 'video/mp4' } } }],
+				},
+			);
+			expect(result.error?.message).toBe(
+				`The file has ${size} bytes, more than the Max Media Size of 1 MB (item 0)`,
+			);
+			expect(result.error?.description).toMatch(/Raise Options > Max Media Size \(MB\)/);
+			expectNothingSent();
+		},
+	);
 
 	test('base64 data over it is refused before anything is sent', async () => {
 		const result = await run(credentials(), {

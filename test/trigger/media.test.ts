@@ -4,7 +4,7 @@ import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { MediaKind } from '../../nodes/shared/message';
-import { startHost, type Host } from '../harness/host';
+import { endlessBody, startHost, type Host } from '../harness/host';
 import type { BinaryMode } from '../harness/n8n';
 import { encryptMedia, envelope, type EncryptedMedia } from './fixtures';
 import { useTrigger } from './helpers';
@@ -306,18 +306,8 @@ describe('a failed attachment never loses the message', () => {
 
 	test('a stream without Content-Length is cut off at Max Media Size', async () => {
 		const wappfly = await host();
-		let closed: () => void = () => {};
-		const aborted = new Promise<void>((resolve) => (closed = resolve));
-		const url = wappfly.route('/media/endless.enc', (_req, res) => {
-			res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
-			const chunk = randomBytes(64 * 1024);
-			const pump = () => {
-				while (!res.destroyed && res.write(chunk));
-				if (!res.destroyed) res.once('drain', pump);
-			};
-			res.on('close', () => closed());
-			pump();
-		});
+		const endless = endlessBody();
+		const url = wappfly.route('/media/endless.enc', endless.handler);
 		const trigger = await startOn(wappfly, { options: { maxMediaSize: 1 } });
 		const encrypted = encryptMedia(randomBytes(100), 'image');
 		const call = await trigger.post(
@@ -326,7 +316,7 @@ describe('a failed attachment never loses the message', () => {
 		expect(onlyItem(call.started).json.mediaError).toBe(
 			'Could not attach the image: the file is larger than the Max Media Size of 1 MB',
 		);
-		await aborted;
+		await endless.closed;
 	});
 
 	test('Simplify off: the envelope as received, with mediaError added', async () => {
