@@ -13,7 +13,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiError, networkError, nonJsonError, redact, redirectError } from './errors';
-import { base64ByteLength, StreamedJsonBody } from './media';
+import { StreamedJsonBody } from './media';
 
 export const CREDENTIAL_TYPE = 'wappflyApi';
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -379,8 +379,6 @@ export type SpooledDownload =
 			ok: true;
 			/** Where n8n keeps the file: on disk in filesystem mode (`id`), else in memory (`data`). */
 			binary: IBinaryData;
-			/** The bytes that arrived (after decoding), which is the size n8n stored. */
-			byteLength: number;
 	  }
 	| ({ ok: false } & DownloadProblem);
 
@@ -444,15 +442,5 @@ export async function spoolDownload(
 				: `the download broke off after ${received}${of} bytes (${failure})`;
 		return { ok: false, tooLarge: false, reason };
 	}
-	const stored = binary.id
-		? (await this.helpers.getBinaryMetadata(binary.id)).fileSize
-		: base64ByteLength(binary.data);
-	if (stored !== received) {
-		return {
-			ok: false,
-			tooLarge: false,
-			reason: `n8n stored ${stored} of the ${received} bytes that were downloaded`,
-		};
-	}
-	return { ok: true, binary, byteLength: received };
+	return { ok: true, binary };
 }
