@@ -1,10 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { RECIPIENT_EXAMPLES } from '../shared/jid';
+import { DEFAULT_MAX_MEDIA_MB } from '../shared/media';
 import { MESSAGE_RECEIVED } from '../shared/message';
 
+export { DEFAULT_MAX_MEDIA_MB };
+/** The highest Max Media Size: a downloaded file is held in memory while it is decrypted. */
+export const MAX_DOWNLOAD_MEDIA_MB = 256;
 export const ALL_EVENTS = '*';
-export const DEFAULT_MAX_MEDIA_MB = 64;
 
 export interface TriggerOptions {
 	downloadMedia?: boolean;
@@ -152,12 +155,11 @@ export const triggerProperties: INodeProperties[] = [
 				displayName: 'Max Media Size (MB)',
 				name: 'maxMediaSize',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, maxValue: MAX_DOWNLOAD_MEDIA_MB },
 				default: DEFAULT_MAX_MEDIA_MB,
 				// A sibling inside the collection: only meaningful when media is downloaded.
 				displayOptions: { show: { downloadMedia: [true] } },
-				description:
-					'Files larger than this are not downloaded: the message comes out with a mediaError field instead',
+				description: `Files larger than this are not downloaded: the message comes out with a mediaError field instead. At most ${MAX_DOWNLOAD_MEDIA_MB}, since a file is held in memory while it is decrypted.`,
 			},
 			{
 				displayName: 'Verify Session',

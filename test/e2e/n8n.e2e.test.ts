@@ -329,7 +329,7 @@ describe.each(VERSIONS)('n8n %s.x', (line) => {
 		n8nVersion = `${install.n8nVersion} on Node ${install.nodeVersion}`;
 		const api = await startWappflyServer({ token: tokens.main });
 		const fsApi = await startWappflyServer({ token: tokens.filesystem });
-		// Its quota is used up; it also plays WhatsApp's media CDN (another origin, no token).
+		// Its quota is used up.
 		quota = await startWappflyServer({ token: tokens.quota, quota: 5000, requestsUsed: 5000 });
 		ai = await startFakeOpenAi({
 			respond: (request) => {
@@ -666,7 +666,9 @@ describe.each(VERSIONS)('n8n %s.x', (line) => {
 			const url = webhookUrl(workflow);
 			const plain = FIXTURES.inboundJpeg;
 			const encrypted = encryptWhatsAppMedia(plain.bytes, 'image');
-			const cdnUrl = quota.addFile('/mms/image/e2e-inbound.enc', {
+			// Served from the trigger credential's Wappfly origin: the trigger fetches media only
+			// from there or over https from WhatsApp's servers, which a test cannot play.
+			const cdnUrl = memory.api.addFile('/mms/image/e2e-inbound.enc', {
 				body: encrypted.file,
 				contentType: 'application/octet-stream',
 			});
@@ -724,7 +726,7 @@ describe.each(VERSIONS)('n8n %s.x', (line) => {
 			// The same message with a tampered file: the message still comes out, as a text.
 			const tampered = Buffer.from(encrypted.file);
 			tampered[10] ^= 0xff;
-			const brokenUrl = quota.addFile('/mms/image/e2e-tampered.enc', { body: tampered });
+			const brokenUrl = memory.api.addFile('/mms/image/e2e-tampered.enc', { body: tampered });
 			expect(
 				(await quota.sendInbound(url, inbound('E2EIMAGE0000000000B2', brokenUrl))).status,
 			).toBe(200);
