@@ -37,6 +37,7 @@ module.exports = {
 			...base,
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
 			globalSetup: '<rootDir>/test/e2e/global-setup.js',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
 		},
 	],
 };

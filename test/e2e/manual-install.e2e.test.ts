@@ -13,30 +13,17 @@
  */
 import { startWappflyServer, type WappflyServer } from '../server/wappfly-server';
 import { PROJECT_DIR } from './lib/examples';
-import { ensureN8n } from './lib/install-n8n';
+import { e2eVersions, ensureN8n } from './lib/install-n8n';
 import * as n8n from './lib/n8n-instance';
 import { MAIN_CREDENTIAL, linearWorkflow, wappflyNode, byId, ALICE } from './support/workflows';
 import { childProcess, env, fs, path } from '../support/node';
 
-const VERSIONS = (env.WAPPFLY_E2E_VERSIONS ?? '1,2')
-	.split(',')
-	.map((v) => v.trim())
-	.filter((v): v is '1' | '2' => v === '1' || v === '2');
+const VERSIONS = e2eVersions();
 const KEEP = env.WAPPFLY_E2E_KEEP === '1';
 const MINUTE = 60_000;
 const PACKAGE_NAME: string = JSON.parse(
 	fs.readFileSync(path.join(PROJECT_DIR, 'package.json'), 'utf8'),
 ).name;
-
-let packing: Promise<string> | undefined;
-function tarball(): Promise<string> {
-	packing ??= n8n.packPackage(PROJECT_DIR);
-	return packing;
-}
-afterAll(async () => {
-	const file = await packing?.catch(() => undefined);
-	if (file && !KEEP) fs.rmSync(path.dirname(file), { recursive: true, force: true });
-});
 
 /** Every folder named `name` under `dir` (node_modules trees included). */
 function foldersNamed(dir: string, name: string): string[] {
@@ -73,7 +60,7 @@ describe.each(VERSIONS)('n8n %s.x: `npm install` in an empty nodes folder', (lin
 
 	beforeAll(async () => {
 		const install = await ensureN8n(line);
-		const file = await tarball();
+		const file = await n8n.sharedTarball(PROJECT_DIR);
 		uf = await n8n.createUserFolder(install);
 		nodesDir = path.join(uf.n8nDir, 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });

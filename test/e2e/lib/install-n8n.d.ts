@@ -94,6 +94,11 @@ export function ensureAll(
 	chromium: ChromiumInstall | null;
 	seconds: number;
 }>;
+/**
+ * The n8n lines an e2e run covers: $WAPPFLY_E2E_VERSIONS ('1', '2' or '1,2'; default both).
+ * @returns {Array<'1' | '2'>}
+ */
+export function e2eVersions(): Array<'1' | '2'>;
 export function cacheRoot(): string;
 /** Exact pins. Change them here only. */
 export const PINS: {

@@ -658,7 +658,20 @@ async function ensureAll(versions, opts = {}) {
 	return { n8n, chromium, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
-module.exports = { ensureN8n, ensureChromium, ensureAll, cacheRoot, PINS, LOCKS_DIR };
+/**
+ * The n8n lines an e2e run covers: $WAPPFLY_E2E_VERSIONS ('1', '2' or '1,2'; default both).
+ * @returns {Array<'1' | '2'>}
+ */
+function e2eVersions() {
+	return /** @type {Array<'1' | '2'>} */ (
+		(process.env.WAPPFLY_E2E_VERSIONS ?? '1,2')
+			.split(',')
+			.map((v) => v.trim())
+			.filter((v) => v === '1' || v === '2')
+	);
+}
+
+module.exports = { ensureN8n, ensureChromium, ensureAll, e2eVersions, cacheRoot, PINS, LOCKS_DIR };
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
