@@ -29,7 +29,7 @@ module.exports = async function globalSetup() {
 	const versions = e2eVersions();
 	const what = versions.map((v) => `n8n ${PINS[v].n8n}`).join(', ');
 	say(
-		`${what} and Chromium from ${cacheRoot()} (installed there on first use: about 15 minutes ` +
+		`${what} and Chromium from ${cacheRoot()} (installed there on first use: about 8 minutes ` +
 			'and 5 GB on 2 cores, then reused)',
 	);
 	// The package is built and packed once for every e2e file (n8n-instance's sharedTarball), while
