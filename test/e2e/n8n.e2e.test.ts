@@ -31,7 +31,7 @@ import {
 	type Workflow,
 } from './lib/examples';
 import { conversationState, startFakeOpenAi } from './lib/fake-openai';
-import { ensureN8n } from './lib/install-n8n';
+import { e2eVersions, ensureN8n } from './lib/install-n8n';
 import * as n8n from './lib/n8n-instance';
 import { FIXTURES, encryptWhatsAppMedia, writeFixtures } from './support/media';
 import {
@@ -51,27 +51,16 @@ import {
 	type ActionCaseEnv,
 } from './support/workflows';
 
-const VERSIONS = (env.WAPPFLY_E2E_VERSIONS ?? '1,2')
-	.split(',')
-	.map((v) => v.trim())
-	.filter((v): v is '1' | '2' => v === '1' || v === '2');
+const VERSIONS = e2eVersions();
 const KEEP = env.WAPPFLY_E2E_KEEP === '1';
 
 const MINUTE = 60_000;
 // Real n8n processes: the slow steps sit in beforeAll hooks, with their own timeouts.
 jest.setTimeout(2 * MINUTE);
 
-// ---- the package, packed once for every version -----------------------------------------------
+// ---- the package, packed once for the whole e2e run (test/e2e/global-setup.js) ---------------
 
-let packing: Promise<string> | undefined;
-function tarball(): Promise<string> {
-	packing ??= n8n.packPackage(PROJECT_DIR);
-	return packing;
-}
-afterAll(async () => {
-	const file = await packing?.catch(() => undefined);
-	if (file && !KEEP) fs.rmSync(path.dirname(file), { recursive: true, force: true });
-});
+const tarball = (): Promise<string> => n8n.sharedTarball(PROJECT_DIR);
 
 // ---- examples ---------------------------------------------------------------------------------
 
