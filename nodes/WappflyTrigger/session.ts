@@ -14,6 +14,12 @@ import { wappflyApiRequest } from '../shared/transport';
  * data, which n8n stores with the workflow: in queue mode the webhook process that receives a
  * message may not be the one that activated the workflow, so nothing is kept in memory.
  */
+/**
+ * Where the trigger reads the time (ms since epoch). Not state: tests replace `now` to move time
+ * without waiting.
+ */
+export const sessionClock = { now: (): number => Date.now() };
+
 interface TriggerStaticData extends IDataObject {
 	sessionId?: string;
 }
