@@ -7,7 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { triggerProperties } from './properties';
+import { triggerProperties, type TriggerOptions } from './properties';
 import { fetchSessionId, forgetSessionId, storedSessionId, storeSessionId } from './session';
 import { compileFiltersOrThrow, handleWebhook } from './webhook';
 
@@ -60,7 +60,10 @@ export class WappflyTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				compileFiltersOrThrow.call(this);
-				storeSessionId.call(this, await fetchSessionId.call(this));
+				const options = this.getNodeParameter('options', {}) as TriggerOptions;
+				// Without Verify Session nothing is compared: nothing is read from Wappfly.
+				if (options.verifySession === false) forgetSessionId.call(this);
+				else storeSessionId.call(this, await fetchSessionId.call(this));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {

@@ -18,7 +18,17 @@ import {
 } from '../shared/message';
 import { attachMedia } from './media';
 import { ALL_EVENTS, DEFAULT_MAX_MEDIA_MB, type TriggerOptions } from './properties';
-import { fetchSessionId, storedSessionId, storeSessionId } from './session';
+import {
+	fetchSessionId,
+	markSessionChecked,
+	mayCheckSession,
+	sessionClock,
+	storedSessionId,
+	storeSessionId,
+} from './session';
+
+/** Time limit of a session read made while Wappfly waits for the answer. */
+const SESSION_READ_TIMEOUT_MS = 10_000;
 
 /** The part of n8n's (Express) response object the trigger writes to: Node's own API. */
 interface WebhookResponse {
@@ -68,9 +78,13 @@ export function compileFiltersOrThrow(
 type SessionCheck = 'match' | 'mismatch' | 'unavailable';
 
 /**
- * Compares the payload's session with the credential's line. The line's session ID is read from
- * the static data, or from Wappfly (once per request) when the static data does not have it or
- * names another session, e.g. after the credential was changed to another line.
+ * Compares the payload's session with the credential's line, as stored in the static data. When
+ * they differ, or nothing is stored yet, the line may have changed (the credential's token was
+ * switched to another line): Wappfly is asked again, but at most once a minute, so that a flood
+ * of forged posts cannot become a flood of calls on the user's token. The time of the read is
+ * stored before the request goes out. n8n saves it with the workflow when this call returns;
+ * until then, only calls that share this static data see it (a post that n8n loaded before the
+ * save may ask once too).
  */
 async function checkSession(
 	this: IWebhookFunctions,
@@ -79,16 +93,20 @@ async function checkSession(
 	if (payloadSession === undefined) return 'mismatch';
 	const stored = storedSessionId.call(this);
 	if (stored === payloadSession) return 'match';
+	const refused: SessionCheck = stored === undefined ? 'unavailable' : 'mismatch';
+	const now = sessionClock.now();
+	if (!mayCheckSession.call(this, now)) return refused;
+	markSessionChecked.call(this, now);
 	let current: string;
 	try {
-		current = await fetchSessionId.call(this);
+		current = await fetchSessionId.call(this, SESSION_READ_TIMEOUT_MS);
 	} catch (error) {
 		this.logger.warn(
 			`Wappfly Trigger could not read the session of its credential: ${(error as Error).message}`,
 		);
-		return stored === undefined ? 'unavailable' : 'mismatch';
+		return refused;
 	}
-	if (current !== stored) storeSessionId.call(this, current);
+	storeSessionId.call(this, current, now);
 	return current === payloadSession ? 'match' : 'mismatch';
 }
 
