@@ -30,6 +30,25 @@ import {
 /** Time limit of a session read made while Wappfly waits for the answer. */
 const SESSION_READ_TIMEOUT_MS = 10_000;
 
+/**
+ * Bodies nested deeper are refused: n8n copies and saves an execution's items recursively, and a
+ * body thousands of levels deep would crash the execution. A real message is far shallower.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** Whether objects and arrays nest more than `limit` levels deep in a parsed JSON value. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+	// Iterative, so that the check itself cannot run out of stack.
+	const stack: Array<[unknown, number]> = [[value, 0]];
+	while (stack.length) {
+		const [node, depth] = stack.pop()!;
+		if (typeof node !== 'object' || node === null) continue;
+		if (depth >= limit) return true;
+		for (const child of Object.values(node)) stack.push([child, depth + 1]);
+	}
+	return false;
+}
+
 /** The part of n8n's (Express) response object the trigger writes to: Node's own API. */
 interface WebhookResponse {
 	headersSent: boolean;
@@ -128,6 +147,11 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const envelope = readEnvelope(this.getBodyData() as unknown);
 	if (!envelope.ok) {
 		return answer.call(this, 400, { error: `Not a Wappfly webhook payload: ${envelope.reason}` });
+	}
+	if (nestedDeeperThan(envelope.envelope, MAX_BODY_DEPTH)) {
+		return answer.call(this, 400, {
+			error: `Not a Wappfly webhook payload: the body is nested more than ${MAX_BODY_DEPTH} levels deep`,
+		});
 	}
 
 	if (options.verifySession !== false) {
