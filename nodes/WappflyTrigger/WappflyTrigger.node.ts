@@ -14,7 +14,7 @@ import { compileFiltersOrThrow, handleWebhook } from './webhook';
 const PASTE_TEST_URL =
 	"<b>While building your workflow</b>, click 'Listen for test event', then paste this node's <b>Test URL</b> as the webhook URL of your WhatsApp line in the Wappfly dashboard and send a WhatsApp message to that number. The execution shows up in the editor.";
 const ONE_LINE =
-	"One URL serves one WhatsApp line: the line whose token is in this node's credential. If you set a Webhook Secret, append <code>?secret=</code> and the secret to the URL you paste.";
+	"One URL serves one WhatsApp line: the line whose token is in this node's credential. Anyone who knows the URL can post to it: <b>Verify Session</b> refuses payloads meant for another line, and only a <b>Webhook Secret</b> stops forged requests. Recommended: set one under Options and append <code>?secret=</code> and the secret to the URL you paste.";
 
 export class WappflyTrigger implements INodeType {
 	description: INodeTypeDescription = {

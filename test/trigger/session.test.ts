@@ -6,6 +6,7 @@
  * Time is the trigger's own clock (`sessionClock`), frozen and moved by each test: nothing here
  * waits, and nothing depends on how fast the machine is.
  */
+import { WappflyTrigger } from '../../nodes/WappflyTrigger/WappflyTrigger.node';
 import { sessionClock } from '../../nodes/WappflyTrigger/session';
 import type { StaticDataMode, TriggerHarness, WebhookCall } from '../harness/webhook';
 import { envelope, REFERENCE_ENVELOPE } from './fixtures';
@@ -261,4 +262,25 @@ describe('Verify Session off', () => {
 		expect(trigger.nodeStaticData).toEqual({});
 		expect(meCalls(server())).toBe(1);
 	});
+});
+
+test('the notice, the trigger panel and the options explain the threat model', () => {
+	const { description } = new WappflyTrigger();
+	const option = (name: string) =>
+		(
+			description.properties.find((property) => property.name === 'options')?.options as Array<{
+				name: string;
+				description?: string;
+			}>
+		).find((entry) => entry.name === name)?.description ?? '';
+	const notice = description.properties.find((property) => property.type === 'notice');
+	for (const text of [notice?.displayName ?? '', JSON.stringify(description.triggerPanel)]) {
+		expect(text).toContain('Anyone who knows the URL can post to it');
+		expect(text).toMatch(/Verify Session.{0,10} refuses payloads meant for another line/);
+		expect(text).toMatch(/only a .{0,3}Webhook Secret.{0,4} stops forged requests/);
+		expect(text).toContain('?secret=');
+	}
+	expect(option('verifySession')).toContain('It does not stop forged requests');
+	expect(option('verifySession')).toContain('at most once a minute');
+	expect(option('webhookSecret')).toMatch(/^Recommended: the secret is what stops forged requests/);
 });
