@@ -19,7 +19,7 @@ export interface TriggerOptions {
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			"Wappfly has no API to register webhooks: in the Wappfly dashboard, set the webhook URL of the WhatsApp line to this node's URL (Test URL while you build, Production URL once the workflow is active). One URL serves one line.",
+			"Wappfly has no API to register webhooks: in the Wappfly dashboard, set the webhook URL of the WhatsApp line to this node's URL (Test URL while you build, Production URL once the workflow is active). One URL serves one line. Anyone who knows the URL can post to it: Verify Session refuses payloads meant for another line, but only a Webhook Secret stops forged requests. Recommended: set one under Options and append ?secret= and the secret to the URL in the dashboard.",
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
@@ -167,7 +167,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to refuse (HTTP 403) payloads whose session ID is not the line of this node's credential, e.g. when the URL was pasted into another line's settings",
+					"Whether to refuse (HTTP 403) payloads whose session ID is not the line of this node's credential, e.g. when the URL was pasted into another line's settings. It does not stop forged requests: the Webhook Secret does. The line's session is read from Wappfly at activation, and again at most once a minute when a payload names another session.",
 			},
 			{
 				displayName: 'Webhook Secret',
@@ -176,7 +176,7 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'When set, requests must carry it as the secret query parameter: append ?secret= followed by the secret to the URL you paste into the Wappfly dashboard. Other requests are refused with HTTP 401. Use letters, digits, - and _ only.',
+					'Recommended: the secret is what stops forged requests. When set, requests must carry it as the secret query parameter: append ?secret= followed by the secret to the URL you paste into the Wappfly dashboard. Other requests are refused with HTTP 401. Use letters, digits, - and _ only.',
 			},
 		],
 	},
