@@ -75,13 +75,15 @@ export interface ScreenshotReport {
 	notes: string[];
 	/** ms per phase */
 	timings: Record<string, number>;
+	/** The Chrome version in the browser's user agent, e.g. '153.0.8010.0'. */
+	browserVersion: string;
 }
 
 export function takeScreenshots(opts?: {
 	/** Default: docs/screenshots of the project. */
 	outDir?: string;
 	projectDir?: string;
-	/** Default: $WAPPFLY_CHROMIUM or /usr/bin/chromium. */
+	/** Default: $WAPPFLY_CHROMIUM, else the npm package @sparticuz/chromium's (ensureChromium). */
 	chromium?: string;
 	/** Keep the n8n user folder. */
 	keep?: boolean;
@@ -110,4 +112,3 @@ export const NAMES: {
 
 export const NOT_INSTALLED: RegExp;
 
-export const DEFAULT_CHROMIUM: string;

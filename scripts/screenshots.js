@@ -16,7 +16,8 @@
  *    lanes: Manual Trigger -> Read/Write Files (an invoice.pdf) -> Wappfly "Send Document" (media
  *    from a binary field), and Wappfly Trigger -> Wappfly "Reply";
  * 4. starts n8n with the editor, creates the owner account through the REST API, and drives
- *    the editor with playwright-core in the Debian chromium (/usr/bin/chromium): runs the Send
+ *    the editor with playwright-core in headless Chromium (from the pinned dev dependency
+ *    @sparticuz/chromium, unpacked once by test/e2e/lib/install-n8n.js): runs the Send
  *    Document step, opens each panel, the credential dialog and the node picker.
  *
  * Screenshots (1440x900): workflow.png, wappfly-node.png, wappfly-credential.png,
@@ -27,7 +28,7 @@
  *
  * `takeScreenshots()` returns what the editor showed (panel texts, parameter inputs, canvas
  * nodes and their icons, console messages, failed requests) for test/e2e/editor.e2e.test.ts.
- * Chromium: `apt-get install -y chromium` (Debian); another binary via $WAPPFLY_CHROMIUM.
+ * Chromium: `npm ci` brings it (@sparticuz/chromium); another binary via $WAPPFLY_CHROMIUM.
  */
 
 const fs = require('node:fs');
@@ -35,13 +36,12 @@ const os = require('node:os');
 const path = require('node:path');
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
-const { ensureN8n } = require('../test/e2e/lib/install-n8n');
+const { ensureN8n, ensureChromium } = require('../test/e2e/lib/install-n8n');
 const n8n = require('../test/e2e/lib/n8n-instance');
 const { packIsolated } = require('../test/support/packed-package');
 const { startWappflyServer, SEED } = require('../test/server/wappfly-server');
 
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-/** Flags that let Debian's chromium run as root in a container with no outside network. */
+/** Flags that let Chromium run headless as root in a container with no outside network. */
 const CHROMIUM_ARGS = [
 	'--no-sandbox',
 	'--disable-gpu',
@@ -189,6 +189,7 @@ const NOT_INSTALLED = /Install this node to use it|not currently installed|node 
  * @property {string} n8nLog                   what `n8n start` printed (log level warn)
  * @property {string[]} notes                  things that went differently than planned
  * @property {Record<string, number>} timings  ms per phase
+ * @property {string} browserVersion  the Chrome version of the browser's user agent
  */
 
 /**
@@ -576,7 +577,8 @@ async function dismissToasts(page) {
  * @param {object} [opts]
  * @param {string} [opts.outDir]        default docs/screenshots of the project
  * @param {string} [opts.projectDir]
- * @param {string} [opts.chromium]      default $WAPPFLY_CHROMIUM or /usr/bin/chromium
+ * @param {string} [opts.chromium]      the browser binary; default $WAPPFLY_CHROMIUM, else the one
+ *                                      of the npm package @sparticuz/chromium (ensureChromium)
  * @param {boolean} [opts.keep]         keep the n8n user folder (its path is logged)
  * @param {(line: string) => void} [opts.log]
  * @returns {Promise<ScreenshotReport>}
@@ -585,13 +587,8 @@ async function takeScreenshots(opts = {}) {
 	const log = opts.log || ((line) => process.stderr.write(`[screenshots] ${line}\n`));
 	const projectDir = opts.projectDir || PROJECT_DIR;
 	const outDir = path.resolve(opts.outDir || path.join(projectDir, 'docs', 'screenshots'));
-	const chromiumPath = opts.chromium || process.env.WAPPFLY_CHROMIUM || DEFAULT_CHROMIUM;
-	if (!fs.existsSync(chromiumPath)) {
-		throw new Error(
-			`Chromium not found at ${chromiumPath}. Install Debian's chromium: ` +
-				'`apt-get update && apt-get install -y chromium` (or set WAPPFLY_CHROMIUM).',
-		);
-	}
+	const chromiumPath = opts.chromium || (await ensureChromium()).executablePath;
+	if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`);
 	const { chromium } = require('playwright-core');
 	fs.mkdirSync(outDir, { recursive: true });
 
@@ -624,6 +621,7 @@ async function takeScreenshots(opts = {}) {
 		n8nLog: '',
 		notes: [],
 		timings: {},
+		browserVersion: '',
 	};
 	let phaseStart = Date.now();
 	/** @param {string} name */
@@ -751,6 +749,8 @@ async function takeScreenshots(opts = {}) {
 		const page = context.pages()[0] || (await context.newPage());
 		current = page;
 		watch(page);
+		const userAgent = await page.evaluate(() => navigator.userAgent);
+		report.browserVersion = (/Chrome\/([\d.]+)/.exec(userAgent) || ['', userAgent])[1];
 		await page.goto(`${server.url}workflow/${WORKFLOW_ID}`);
 		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60000 });
 		await waitForCanvasIcons(page);
@@ -956,7 +956,6 @@ module.exports = {
 	unexpectedBrowserProblems,
 	NAMES,
 	NOT_INSTALLED,
-	DEFAULT_CHROMIUM,
 };
 
 if (require.main === module) {

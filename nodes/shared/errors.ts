@@ -76,17 +76,42 @@ export function nonJsonError(
 	return build(node, message, redact(description, secret), String(status), itemIndex);
 }
 
+/**
+ * Where a redirect points, for a message: scheme, host and path only (a query or user info may
+ * hold secrets), resolved against the URL that was redirected.
+ */
+function redirectTarget(location: unknown, from: string | undefined): URL | undefined {
+	if (typeof location !== 'string' || location === '') return undefined;
+	try {
+		return new URL(location, from);
+	} catch {
+		return undefined;
+	}
+}
+
 export function redirectError(
 	node: INode,
 	status: number,
 	location: unknown,
 	itemIndex?: number,
+	/** The URL that was redirected, to resolve a relative Location. */
+	from?: string,
+	secret?: string,
 ): NodeApiError {
-	const target = typeof location === 'string' ? location : 'another address';
+	const target = redirectTarget(location, from);
+	const shown = target ? `${target.origin}${target.pathname}` : 'another address';
+	const sameOrigin =
+		target !== undefined && from !== undefined && target.origin === new URL(from).origin;
+	const why = sameOrigin
+		? 'n8n does not follow redirects of Wappfly API calls.'
+		: `n8n does not follow it, so that the API token is not sent to ${target ? target.host : 'another host'}.`;
 	return build(
 		node,
-		`Wappfly redirected the request (HTTP ${status}) to ${target}`,
-		'Uploads are not re-sent to a redirected address. Set the Base URL of the Wappfly credential to the address the API really answers on (for example https:// instead of http://).',
+		redact(`Wappfly redirected the request (HTTP ${status}) to ${shown}`, secret),
+		redact(
+			`${why} Set the Base URL of the Wappfly credential to the address the API really answers on (for example https:// instead of http://, or without a path).`,
+			secret,
+		),
 		String(status),
 		itemIndex,
 	);

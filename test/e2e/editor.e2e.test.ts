@@ -1,20 +1,21 @@
 /**
  * The n8n editor, seen in a real browser: scripts/screenshots.js installs the packed package
- * into a fresh n8n 1.x, opens the editor in Debian's headless chromium (playwright-core) and
- * reports what it showed. This test checks that report; the PNGs land in test/e2e/output/screenshots.
+ * into a fresh n8n 1.x, opens the editor in headless Chromium (playwright-core) and reports what it
+ * showed. This test checks that report; the PNGs land in test/e2e/output/screenshots.
  *
- * Chromium is required, not optional: CI installs it (`apt-get install -y chromium`), so a missing
- * browser fails this test with that hint instead of skipping it.
+ * The browser comes with `npm ci`: the pinned dev dependency @sparticuz/chromium ships it, and the
+ * e2e project's global setup (test/e2e/global-setup.js) unpacks it once into the e2e cache, like
+ * the pinned n8n versions. `WAPPFLY_CHROMIUM=/path/to/chromium` uses the machine's browser instead.
  */
 import {
-	DEFAULT_CHROMIUM,
 	NAMES,
 	knownN8nNoise,
 	takeScreenshots,
 	unexpectedBrowserProblems,
 	type ScreenshotReport,
 } from '../../scripts/screenshots';
-import { env, fs, path, print, projectRoot } from '../support/node';
+import { ensureChromium, type ChromiumInstall } from './lib/install-n8n';
+import { fs, path, print, projectRoot } from '../support/node';
 
 const OUT_DIR = path.join(projectRoot, 'test', 'e2e', 'output', 'screenshots');
 const PACKAGE_NAME: string = JSON.parse(
@@ -25,19 +26,25 @@ const ALICE_JID = '15551234567@s.whatsapp.net';
 describe('the n8n editor (1.x) in headless chromium', () => {
 	let report: ScreenshotReport;
 
+	let browser: ChromiumInstall;
+
 	beforeAll(async () => {
-		const chromium = env.WAPPFLY_CHROMIUM || DEFAULT_CHROMIUM;
-		if (!fs.existsSync(chromium)) {
-			throw new Error(
-				`No chromium at ${chromium}: this test needs Debian's chromium (apt-get update && apt-get install -y chromium).`,
-			);
-		}
+		// Already unpacked by the global setup: this only reads its marker.
+		browser = await ensureChromium();
+		print(`[screenshots] ${browser.version} from ${browser.source}`);
 		fs.rmSync(OUT_DIR, { recursive: true, force: true });
 		report = await takeScreenshots({
 			outDir: OUT_DIR,
+			chromium: browser.executablePath,
 			log: (line) => print(`[screenshots] ${line}`),
 		});
 	}, 300_000);
+
+	test('the browser is a real Chromium', () => {
+		expect(browser.version).toMatch(/^(Chromium|Google Chrome) \d+\./);
+		expect(report.browserVersion).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+		expect(browser.version).toContain(report.browserVersion);
+	});
 
 	test('the canvas shows every Wappfly node with its icon, none as an unknown-node placeholder', () => {
 		const ours = report.canvas.filter((node) => node.type.startsWith(`${PACKAGE_NAME}.`));

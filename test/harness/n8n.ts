@@ -9,8 +9,10 @@ import { Container } from '@n8n/di';
 import {
 	BinaryDataConfig,
 	BinaryDataService,
+	ExecuteContext,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
+	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
 // What n8n's node loader adds to a node with `polling: true` (its "Poll Times" parameter).
@@ -20,6 +22,8 @@ import {
 	Workflow,
 	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type ICredentialTestRequest,
 	type ICredentials,
 	type ICredentialType,
 	type IDataObject,
@@ -348,6 +352,7 @@ export async function testCredential(
 		context,
 		'wappflyApi',
 		{
+			disableFollowRedirect: request.disableFollowRedirect,
 			method: request.method ?? 'GET',
 			baseURL: resolve(request.baseURL),
 			url: resolve(request.url) ?? '',
@@ -357,4 +362,108 @@ export async function testCredential(
 		},
 	)) as { statusCode: number; body: unknown };
 	return { status: response.statusCode, body: response.body };
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * The "Test" button of the credential, as n8n's CredentialsTester runs a declarative `test`
+ * (n8n 1.123 and 2.40 alike): the request becomes the `routing.request` of a temporary node's
+ * only property, and n8n-core's RoutingNode sends it with httpRequestWithAuthentication. Every
+ * key of the request reaches the HTTP client, `disableFollowRedirect` included. A thrown HTTP
+ * error becomes the matching `responseCode` rule's message, else the status text.
+ *
+ * The tester finds the status in `error.cause.response`. n8n-workflow 1.x (the dev dependency
+ * here, and n8n 1.123's) redeclares `cause` as a class field, which wipes the HTTP client's error:
+ * n8n 1.x then shows the error's message. n8n-workflow 2.40 keeps it, so `n8n: 2` reads the same
+ * status from the error's `httpCode`, as n8n 2.x gets it from the cause.
+ */
+export async function testCredentialAsN8n(
+	credentials: WappflyCredentialData,
+	n8n: 1 | 2 = 1,
+): Promise<CredentialTestResult> {
+	const { test } = new WappflyApi();
+	const { request, rules } = test as ICredentialTestRequest;
+	const typeName = 'test.credentialTest';
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { wappflyApi: { id: '1', name: 'Wappfly account' } },
+	};
+	const nodeType = {
+		description: {
+			displayName: 'Credential test',
+			name: typeName,
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'wappflyApi', required: true }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request }, default: '' },
+			],
+		},
+	} as unknown as INodeType;
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: {
+			getByName: () => nodeType,
+			getByNameAndVersion: () => nodeType,
+			getKnownTypes: () => ({}),
+		} as INodeTypes,
+	});
+	const decrypted: ICredentialsDecrypted = {
+		id: '1',
+		name: 'Wappfly account',
+		type: 'wappflyApi',
+		data: { ...credentials } as unknown as ICredentialDataDecryptedObject,
+	};
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalDataFor(credentials),
+		'internal',
+		createRunExecutionData({}),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	try {
+		await new RoutingNode(context, nodeType, decrypted).runNode();
+	} catch (error) {
+		const { cause, httpCode } = error as {
+			cause?: { code?: string; response?: { status: number; statusText: string } };
+			httpCode?: string | null;
+		};
+		const response =
+			cause?.response ??
+			(n8n === 2 && httpCode ? { status: Number(httpCode), statusText: '' } : undefined);
+		if (response) {
+			const { status, statusText } = response;
+			const rule = rules?.find(
+				(candidate) => candidate.type === 'responseCode' && candidate.properties.value === status,
+			);
+			if (rule) return { status: 'Error', message: rule.properties.message };
+			if (status < 199 || status > 299) {
+				return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+			}
+		} else if (cause?.code) {
+			return { status: 'Error', message: cause.code };
+		}
+		return { status: 'Error', message: String((error as Error).message) };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -96,6 +96,14 @@ export interface RecordedRequest {
 	status: number;
 }
 
+export interface AbortedRequest {
+	method: string;
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	/** Bytes of the body that arrived before the connection was closed. */
+	rawBodyBytes: number;
+}
+
 export interface StoredChat {
 	jid: string;
 	name: string;
@@ -165,6 +173,8 @@ export interface FailNextOptions {
 	reset?: boolean;
 	/** Wait this long first; alone (no status/body/reset), then answer normally. */
 	delayMs?: number;
+	/** Extra response headers (with `status`/`body`), e.g. `{ location: '...' }` for a redirect. */
+	headers?: Record<string, string>;
 }
 
 export interface AddFileOptions {
@@ -177,6 +187,8 @@ export interface AddFileOptions {
 	requireToken?: boolean;
 	/** Status to serve the body with, default 200. */
 	status?: number;
+	/** Extra response headers, e.g. `{ location: '/elsewhere' }` with a 3xx `status`. */
+	headers?: Record<string, string>;
 }
 
 export interface InboundEnvelopeParams {
@@ -249,10 +261,15 @@ export interface WappflyServer {
 	 * included (401, 404, 413, injected failures...).
 	 */
 	requests: RecordedRequest[];
+	/**
+	 * Extension: `/api/*` requests whose body the client broke off before its announced end (an
+	 * upload that failed half-way). They are not in `requests` and were not acted upon.
+	 */
+	abortedRequests: AbortedRequest[];
 	/** Mutable in place: tests flip these. `reset()` keeps the same object. */
 	state: ServerState;
 	/**
-	 * Clears `requests`, `fileRequests` and queued failures and restores the initial state and seed
+	 * Clears `requests`, `abortedRequests`, `fileRequests` and queued failures and restores the initial state and seed
 	 * (in place). Added files stay.
 	 */
 	reset(): void;

@@ -712,11 +712,13 @@ function startWappflyServer(opts = {}) {
 		port: 0,
 		token,
 		requests: [],
+		abortedRequests: [],
 		fileRequests: [],
 		state: initialState(initial),
 		reset() {
 			api.requests.length = 0;
 			api.fileRequests.length = 0;
+			api.abortedRequests.length = 0;
 			failQueue.length = 0;
 			const fresh = initialState(initial);
 			for (const key of Object.keys(api.state)) delete (/** @type {any} */ (api.state)[key]);
@@ -1073,7 +1075,15 @@ function startWappflyServer(opts = {}) {
 		const method = req.method || 'GET';
 		const isApi = path === '/api' || path.startsWith('/api/');
 		const body = await readBody(req, maxBodyBytes);
-		if (body.aborted) return;
+		if (body.aborted) {
+			api.abortedRequests.push({
+				method,
+				path,
+				headers: { ...req.headers },
+				rawBodyBytes: body.bytes,
+			});
+			return;
+		}
 
 		/** @type {unknown} */
 		let parsed;
@@ -1137,7 +1147,7 @@ function startWappflyServer(opts = {}) {
 					} else if (head.startsWith('<')) contentType = 'text/html; charset=utf-8';
 					else contentType = 'text/plain; charset=utf-8';
 				}
-				sendRaw(res, record, status, payload, { 'content-type': contentType });
+				sendRaw(res, record, status, payload, { 'content-type': contentType, ...f.headers });
 				return;
 			}
 			// delay only: answer normally.
@@ -1261,6 +1271,7 @@ function startWappflyServer(opts = {}) {
 		/** @type {Record<string, string>} */
 		const headers = { 'content-type': file.contentType || 'application/octet-stream' };
 		if (file.fileName) headers['content-disposition'] = contentDisposition(file.fileName);
+		Object.assign(headers, file.headers);
 		sendRaw(res, record, file.status ?? 200, file.body, headers);
 	}
 

@@ -9,7 +9,13 @@ import {
 import { MEDIA_TIMEOUT_MS, recipient, timeoutOption } from '../common.descriptions';
 import { getChatJid, getOptions, getTimeout, invalidParameter } from '../parameters';
 import type { WappflyOperation } from '../types';
-import { mediaSourceProperties, prepareMediaFile, type MediaFile } from './mediaInput';
+import {
+	getMaxMediaBytes,
+	maxMediaSizeOption,
+	mediaSourceProperties,
+	prepareMediaFile,
+	type MediaFile,
+} from './mediaInput';
 
 type MediaOption = 'caption' | 'fileName' | 'mimeType';
 
@@ -130,6 +136,7 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 				default: {},
 				options: [
 					...kind.options.map((option) => optionProperty(option, kind)),
+					maxMediaSizeOption,
 					timeoutOption(MEDIA_TIMEOUT_MS),
 				],
 			},
@@ -140,7 +147,8 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 			const options = getOptions.call(this, itemIndex) as MediaOptions;
 			const timeoutMs = getTimeout.call(this, itemIndex, MEDIA_TIMEOUT_MS);
 			const mimeOverride = options.mimeType?.trim() || undefined;
-			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs);
+			const maxBytes = getMaxMediaBytes(this, itemIndex);
+			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs, maxBytes);
 
 			const checkFamily = (file: MediaFile) => {
 				const type = mimeOverride ?? file.mimeType;
