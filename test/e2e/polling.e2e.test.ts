@@ -20,16 +20,13 @@ import {
 	type StoredMessage,
 	type WappflyServer,
 } from '../server/wappfly-server';
-import { env, fs, path, print, sleep } from '../support/node';
+import { env, print, sleep } from '../support/node';
 import { PROJECT_DIR, type Workflow } from './lib/examples';
-import { ensureN8n } from './lib/install-n8n';
+import { e2eVersions, ensureN8n } from './lib/install-n8n';
 import * as n8n from './lib/n8n-instance';
 import { ALICE, GROUP, MAIN_CREDENTIAL } from './support/workflows';
 
-const VERSIONS = (env.WAPPFLY_E2E_VERSIONS ?? '1,2')
-	.split(',')
-	.map((v) => v.trim())
-	.filter((v): v is '1' | '2' => v === '1' || v === '2');
+const VERSIONS = e2eVersions();
 const KEEP = env.WAPPFLY_E2E_KEEP === '1';
 
 const MINUTE = 60_000;
@@ -81,15 +78,8 @@ const WORKFLOW: Workflow = {
 	settings: { executionOrder: 'v1' },
 };
 
-let packing: Promise<string> | undefined;
-function tarball(): Promise<string> {
-	packing ??= n8n.packPackage(PROJECT_DIR);
-	return packing;
-}
-afterAll(async () => {
-	const file = await packing?.catch(() => undefined);
-	if (file && !KEEP) fs.rmSync(path.dirname(file), { recursive: true, force: true });
-});
+/** The package packed once for the whole e2e run (the global setup's tarball). */
+const tarball = (): Promise<string> => n8n.sharedTarball(PROJECT_DIR);
 
 function randomToken(): string {
 	return `e2e-poll-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
