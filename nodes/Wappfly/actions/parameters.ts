@@ -116,8 +116,9 @@ export function getInteger(
 	label: string,
 	min: number,
 	max: number,
+	fallback?: number,
 ): number {
-	const value = this.getNodeParameter(name, itemIndex);
+	const value = this.getNodeParameter(name, itemIndex, fallback);
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
 		throw invalidParameter(

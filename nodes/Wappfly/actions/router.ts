@@ -9,6 +9,7 @@ import {
 import { wappflyApiRequest } from '../../shared/transport';
 import { chat } from './chat';
 import { message } from './message';
+import { pace } from './pacing';
 import type { ResourceDefinition } from './resource';
 import { session } from './session';
 import type { PreparedCall } from './types';
@@ -36,7 +37,8 @@ function toItems(call: PreparedCall, response: unknown): IDataObject[] {
 
 /**
  * Validates every item first, so that a bad item stops the node before anything is sent
- * (unless Continue On Fail is on), then sends the items one by one, in order.
+ * (unless Continue On Fail is on), then sends the items one by one, in order, pausing between
+ * two sends when the items ask for pacing.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -69,9 +71,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		}
 	}
 
+	let sentBefore = false;
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const call = calls[itemIndex];
 		if (!call) continue;
+		if (sentBefore && call.pacing) await pace(this, call.pacing);
+		sentBefore = true;
 		try {
 			const request = await call.buildRequest();
 			const response = await wappflyApiRequest.call(this, request, itemIndex);
