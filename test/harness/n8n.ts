@@ -232,6 +232,8 @@ export interface RunOptions {
 	binaryMode?: BinaryMode;
 	/** Called when n8n is about to run a node (benchmarks start measuring there). */
 	onNodeStart?: (nodeName: string) => void;
+	/** Called once the run started, with what n8n's Stop button calls. */
+	onRunning?: (stop: () => void) => void;
 }
 
 export interface RunResult {
@@ -283,7 +285,9 @@ export async function runWappfly(options: RunOptions): Promise<RunResult> {
 	if (onNodeStart)
 		additionalData.hooks?.addHandler('nodeExecuteBefore', (nodeName) => onNodeStart(nodeName));
 	const execute = new WorkflowExecute(additionalData, mode, createRunExecutionData({}));
-	const run = await execute.run(workflow, source);
+	const running = execute.run(workflow, source);
+	options.onRunning?.(() => running.cancel());
+	const run = await running;
 	const task = run.data.resultData.runData[WAPPFLY_NODE]?.[0];
 	return {
 		items: task?.data?.main?.[0] ?? [],

@@ -8,6 +8,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { MAX_PACING_MS } from '../../nodes/Wappfly/actions/pacing';
 import { byId, run, useWappflyServer } from '../harness/fixtures';
 import type { RecordedRequest } from '../server/wappfly-server';
+import { sleep } from '../support/node';
 
 const { server, credentials } = useWappflyServer();
 
@@ -127,6 +128,19 @@ describe('Pacing waits between two sends of a run, in the order of the items', (
 		// The invalid item was never sent, so it takes no turn: four requests, three gaps.
 		expect(sentTo()).toEqual([...JIDS, '15554444444@s.whatsapp.net']);
 		for (const gap of gaps(server().requests)) expect(gap).toBeGreaterThanOrEqual(300);
+	});
+
+	test('stopping the execution during a pause ends it at once: nothing more is sent', async () => {
+		let stop = () => {};
+		const running = run(credentials(), sendText(pacing(600_000)), {
+			items: items(),
+			onRunning: (cancel) => (stop = cancel),
+		});
+		while (server().requests.length === 0) await sleep(20);
+		stop();
+		// Without the abort the run would sleep for 10 minutes and the test would time out.
+		await running;
+		expect(sentTo()).toEqual(JIDS.slice(0, 1));
 	});
 
 	test('values left out of a saved workflow take their defaults (3000 ms + up to 2000 ms)', async () => {

@@ -1,4 +1,9 @@
-import { sleepWithAbort, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	sleep,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { getInteger, getOptions } from './parameters';
 
@@ -73,9 +78,23 @@ export function getPacing(this: IExecuteFunctions, itemIndex: number): Pacing | 
 /**
  * Waits the delay plus a random extra from 0 to `randomExtraMs`. A stopped execution ends the
  * wait at once (and the run with it), so that no message goes out after the user stopped it.
+ * (n8n-workflow's `sleep` takes an abort signal only from n8n 2, hence the race.)
  */
 export async function pace(ctx: IExecuteFunctions, pacing: Pacing): Promise<void> {
-	const extra = Math.floor(Math.random() * (pacing.randomExtraMs + 1));
-	const ms = pacing.delayMs + extra;
-	if (ms > 0) await sleepWithAbort(ms, ctx.getExecutionCancelSignal());
+	const ms = pacing.delayMs + Math.floor(Math.random() * (pacing.randomExtraMs + 1));
+	if (ms <= 0) return;
+	const signal = ctx.getExecutionCancelSignal();
+	const stopped = () =>
+		new NodeOperationError(ctx.getNode(), 'The execution was stopped: no more messages are sent');
+	if (signal?.aborted) throw stopped();
+	let onAbort = () => {};
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(stopped());
+	});
+	signal?.addEventListener('abort', onAbort, { once: true });
+	try {
+		await Promise.race([sleep(ms), aborted]);
+	} finally {
+		signal?.removeEventListener('abort', onAbort);
+	}
 }
