@@ -55,8 +55,13 @@ export function getChatJid(
 	return result.jid;
 }
 
-export function getText(this: IExecuteFunctions, itemIndex: number, label = 'Text'): string {
-	const text = asText(this.getNodeParameter('text', itemIndex, ''));
+export function getText(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	label = 'Text',
+	name = 'text',
+): string {
+	const text = asText(this.getNodeParameter(name, itemIndex, ''));
 	if (text.trim() === '') {
 		throw invalidParameter(
 			this,

@@ -1,5 +1,4 @@
 import {
-	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -8,6 +7,7 @@ import {
 
 import { wappflyApiRequest } from '../../shared/transport';
 import { chat } from './chat';
+import { asError, errorItem } from './itemErrors';
 import { message } from './message';
 import { pace } from './pacing';
 import type { ResourceDefinition } from './resource';
@@ -15,20 +15,6 @@ import { session } from './session';
 import type { PreparedCall } from './types';
 
 export const resources: ResourceDefinition[] = [message, chat, session];
-
-function asError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
-
-function errorItem(
-	error: Error & { description?: string | null },
-	itemIndex: number,
-): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	return { json, pairedItem: { item: itemIndex } };
-}
 
 function toItems(call: PreparedCall, response: unknown): IDataObject[] {
 	if (call.toItems) return call.toItems(response);

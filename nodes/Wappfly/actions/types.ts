@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { WappflyRequest } from '../../shared/transport';
 import type { Pacing } from './pacing';
@@ -23,6 +28,15 @@ export interface WappflyOperation {
 }
 
 export type OperationTable = Record<string, WappflyOperation>;
+
+/**
+ * An operation that runs once for the node's whole input instead of item by item through the
+ * router (Send and Wait for Response sends one message, then the execution waits).
+ */
+export interface WholeInputOperation {
+	properties: INodeProperties[];
+	execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>;
+}
 
 /** A JSON POST whose body is fully known once the parameters are validated. */
 export function postCall(
