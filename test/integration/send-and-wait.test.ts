@@ -9,6 +9,7 @@ import { NodeHelpers, WAIT_INDEFINITELY, type INodeParameters } from 'n8n-workfl
 
 import { Wappfly } from '../../nodes/Wappfly/Wappfly.node';
 import { byId, run, useWappflyServer } from '../harness/fixtures';
+import { ResumeHarness } from '../harness/resume';
 
 const { server, credentials } = useWappflyServer();
 
@@ -235,6 +236,180 @@ describe('bad input is refused before anything is sent', () => {
 		expect(result.run.waitTill).toBeUndefined();
 		expect(result.error?.message).toMatch(message);
 		expect(result.error?.description).toMatch(fix);
+	});
+});
+
+describe('the pages behind the links (the node’s webhook, as n8n calls it)', () => {
+	let pages: ResumeHarness;
+	beforeAll(async () => {
+		pages = new ResumeHarness(credentials());
+		await pages.listen();
+	});
+	afterAll(async () => await pages.close());
+
+	/** Runs the node until it waits, and points the pages at that execution; returns its links. */
+	async function waiting(parameters: INodeParameters, json = { order: 'A-17' }) {
+		server().reset();
+		const result = await run(credentials(), ask(parameters), { items: [{ json }] });
+		expect(result.run.status).toBe('waiting');
+		pages.waitingFor(ask(parameters), result.run.data);
+		return links(sentText()).map((l) => l.url.href);
+	}
+
+	const resumedWith = (data: object) => ({
+		noWebhookResponse: true,
+		workflowData: [[{ json: { data }, pairedItem: { item: 0 } }]],
+	});
+
+	test('approval: opening a link shows the message and one button and resumes nothing', async () => {
+		const [decline, approve] = await waiting({
+			message: '=Refund <b>{{ $json.order }}</b> & "more"?',
+			approvalOptions: { values: { approvalType: 'double' } },
+		});
+		const page = await pages.open(approve);
+		expect(page.status).toBe(200);
+		expect(page.result).toEqual({ noWebhookResponse: true });
+		expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+		expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
+		expect(page.headers['referrer-policy']).toBe('no-referrer');
+		expect(page.headers['cache-control']).toBe('no-store');
+		// The message is the evaluated expression, escaped.
+		expect(page.html).toContain('Refund &lt;b&gt;A-17&lt;/b&gt; &amp; &quot;more&quot;?');
+		expect(page.html).not.toContain('<b>');
+		expect(page.html).toContain('<form method="post"><button type="submit">✓ Approve</button>');
+		expect(page.html).not.toMatch(/<script|https?:\/\//);
+		const declinePage = await pages.open(decline);
+		expect(declinePage.html).toContain('<button type="submit" class="decline">✗ Decline</button>');
+		expect(declinePage.result).toEqual({ noWebhookResponse: true });
+	});
+
+	test('approval: the button (a POST to the link) answers with data.approved', async () => {
+		const [decline, approve] = await waiting({
+			approvalOptions: { values: { approvalType: 'double' } },
+		});
+		const approved = await pages.open(approve, []);
+		expect(approved.status).toBe(200);
+		expect(approved.html).toContain('Got it, thanks');
+		expect(approved.result).toEqual(resumedWith({ approved: true }));
+		expect((await pages.open(decline, [])).result).toEqual(resumedWith({ approved: false }));
+	});
+
+	test('free text: the form, an empty answer refused, a text answered', async () => {
+		const [link] = await waiting({
+			responseType: 'freeText',
+			options: { responseFormTitle: 'Customer reply', responseFormButtonLabel: 'Send' },
+		});
+		const form = await pages.open(link);
+		expect(form.html).toContain('<h1>Customer reply</h1>');
+		expect(form.html).toContain('<p class="message">Approve the refund?</p>');
+		expect(form.html).toMatch(/<textarea id="f0" name="field-0" required><\/textarea>/);
+		expect(form.html).toContain('<button type="submit">Send</button>');
+		expect(form.result).toEqual({ noWebhookResponse: true });
+
+		const empty = await pages.open(link, [['field-0', ' ']]);
+		expect(empty.status).toBe(422);
+		expect(empty.html).toContain('Response is required.');
+		expect(empty.result).toEqual({ noWebhookResponse: true });
+
+		const answered = await pages.open(link, [['field-0', 'Tomorrow <10 am>']]);
+		expect(answered.result).toEqual(resumedWith({ text: 'Tomorrow <10 am>' }));
+	});
+
+	const formFields = {
+		values: [
+			{ fieldLabel: 'Name', requiredField: true, placeholder: 'Your name' },
+			{ fieldLabel: 'Quantity', fieldType: 'number' },
+			{
+				fieldLabel: 'Delivery',
+				fieldType: 'dropdown',
+				requiredField: true,
+				fieldOptions: { values: [{ option: 'Pick-up' }, { option: 'Courier' }] },
+			},
+			{
+				fieldLabel: 'Extras',
+				fieldType: 'checkbox',
+				fieldOptions: { values: [{ option: 'Gift wrap' }, { option: 'Card' }] },
+			},
+			{ fieldLabel: 'Contact', fieldType: 'email' },
+			{ fieldLabel: 'When', fieldType: 'date' },
+		],
+	};
+
+	test('custom form: every field shown, bad values refused with the form kept, good ones answered', async () => {
+		const [link] = await waiting({ responseType: 'customForm', formFields });
+		const form = await pages.open(link);
+		expect(form.html).toContain(
+			'<label for="f0">Name *</label><input id="f0" type="text" name="field-0" value="" placeholder="Your name" required>',
+		);
+		expect(form.html).toContain('<input id="f1" type="number" name="field-1" value="" step="any">');
+		expect(form.html).toContain('<option value="Courier">Courier</option>');
+		expect(form.html).toContain('<input type="checkbox" name="field-3" value="Gift wrap">');
+		expect(form.html).toContain('type="email" name="field-4"');
+		expect(form.html).toContain('type="date" name="field-5"');
+
+		const bad = await pages.open(link, [
+			['field-0', 'Alice'],
+			['field-1', 'three'],
+			['field-2', 'Drone'],
+			['field-3', 'Balloon'],
+			['field-4', 'alice'],
+			['field-5', '31/12/2026'],
+		]);
+		expect(bad.status).toBe(422);
+		expect(bad.result).toEqual({ noWebhookResponse: true });
+		for (const error of [
+			'Quantity must be a number.',
+			'Delivery: unknown option.',
+			'Extras: unknown option.',
+			'Contact must be an email address.',
+			'When must be a date.',
+		]) {
+			expect(bad.html).toContain(error);
+		}
+		expect(bad.html).toContain('name="field-0" value="Alice"');
+
+		expect((await pages.open(link, [['field-1', '2']])).html).toContain('Name is required.');
+
+		const good = await pages.open(link, [
+			['field-0', 'Alice'],
+			['field-2', 'Courier'],
+			['field-3', 'Gift wrap'],
+			['field-3', 'Card'],
+			['field-5', '2026-12-24'],
+		]);
+		expect(good.result).toEqual(
+			resumedWith({
+				Name: 'Alice',
+				Quantity: null,
+				Delivery: 'Courier',
+				Extras: ['Gift wrap', 'Card'],
+				Contact: '',
+				When: '2026-12-24',
+			}),
+		);
+	});
+
+	test('custom form defined in JSON, as n8n’s Form node writes it', async () => {
+		const [link] = await waiting({
+			responseType: 'customForm',
+			defineForm: 'json',
+			jsonOutput: JSON.stringify([
+				{
+					fieldLabel: 'Rating',
+					fieldType: 'radio',
+					fieldOptions: { values: [{ option: 'Good' }, { option: 'Bad' }] },
+				},
+				{ fieldLabel: 'Comment', fieldType: 'textarea' },
+			]),
+		});
+		expect((await pages.open(link)).html).toContain(
+			'<input type="radio" name="field-0" value="Good">',
+		);
+		const answered = await pages.open(link, [
+			['field-0', 'Good'],
+			['field-1', 'Fast delivery'],
+		]);
+		expect(answered.result).toEqual(resumedWith({ Rating: 'Good', Comment: 'Fast delivery' }));
 	});
 });
 
