@@ -11,9 +11,8 @@
  */
 import { WebhookContext } from 'n8n-core';
 import {
-	Workflow,
+	type Workflow,
 	type IDataObject,
-	type INode,
 	type INodeParameters,
 	type IRunExecutionData,
 	type IWebhookData,
@@ -22,7 +21,7 @@ import {
 
 import { Wappfly } from '../../nodes/Wappfly/Wappfly.node';
 import { http } from '../support/node';
-import { additionalDataFor, nodeTypes, wappflyNode, type WappflyCredentialData } from './n8n';
+import { additionalDataFor, sourceToWappfly, type WappflyCredentialData } from './n8n';
 
 type IncomingMessage = InstanceType<typeof http.IncomingMessage>;
 type Server = ReturnType<typeof http.createServer>;
@@ -87,22 +86,7 @@ export class ResumeHarness {
 
 	/** The execution whose links the next calls open: the node's parameters and its waiting run. */
 	waitingFor(parameters: INodeParameters, runData: IRunExecutionData): void {
-		const source: INode = {
-			id: 'source-node',
-			name: 'Source',
-			type: 'test.source',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		};
-		this.workflow = new Workflow({
-			id: 'wf-test',
-			nodes: [source, wappflyNode(parameters)],
-			connections: { Source: { main: [[{ node: 'Wappfly', type: 'main', index: 0 }]] } },
-			active: false,
-			nodeTypes,
-			settings: { executionOrder: 'v1' },
-		});
+		this.workflow = sourceToWappfly(parameters);
 		this.runData = runData;
 	}
 
