@@ -1,6 +1,7 @@
 import {
 	NodeOperationError,
 	sleep,
+	sleepWithAbort,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
@@ -76,25 +77,28 @@ export function getPacing(this: IExecuteFunctions, itemIndex: number): Pacing | 
 }
 
 /**
+ * n8n-workflow's sleep that a stopped execution cuts short, clearing its timer: `sleepWithAbort`
+ * in n8n 1.x; in n8n 2, which dropped it, `sleep` itself takes the signal.
+ */
+async function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	if (typeof sleepWithAbort === 'function') return await sleepWithAbort(ms, signal);
+	return await (sleep as (ms: number, signal?: AbortSignal) => Promise<void>)(ms, signal);
+}
+
+/**
  * Waits the delay plus a random extra from 0 to `randomExtraMs`. A stopped execution ends the
  * wait at once (and the run with it), so that no message goes out after the user stopped it.
- * (n8n-workflow's `sleep` takes an abort signal only from n8n 2, hence the race.)
  */
 export async function pace(ctx: IExecuteFunctions, pacing: Pacing): Promise<void> {
 	const ms = pacing.delayMs + Math.floor(Math.random() * (pacing.randomExtraMs + 1));
 	if (ms <= 0) return;
 	const signal = ctx.getExecutionCancelSignal();
-	const stopped = () =>
-		new NodeOperationError(ctx.getNode(), 'The execution was stopped: no more messages are sent');
-	if (signal?.aborted) throw stopped();
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(stopped());
-	});
-	signal?.addEventListener('abort', onAbort, { once: true });
 	try {
-		await Promise.race([sleep(ms), aborted]);
-	} finally {
-		signal?.removeEventListener('abort', onAbort);
+		await abortableSleep(ms, signal);
+	} catch (error) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			signal?.aborted ? 'The execution was stopped: no more messages are sent' : (error as Error),
+		);
 	}
 }
