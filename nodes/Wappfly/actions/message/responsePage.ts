@@ -177,7 +177,7 @@ export function readSubmission(
 }
 
 const STYLE = `
-body{margin:0;background:#f2f4f7;font:16px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;color:#1f2933}
+body{margin:0;padding:0 12px;background:#f2f4f7;font:16px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;color:#1f2933}
 main{max-width:480px;margin:32px auto;padding:24px;background:#fff;border-radius:12px;box-shadow:0 2px 12px rgba(0,0,0,.08)}
 h1{font-size:22px;margin:0 0 12px}
 p.message{white-space:normal;margin:0 0 20px;color:#3e4c59}
