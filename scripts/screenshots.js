@@ -889,14 +889,16 @@ async function takeScreenshots(opts = {}) {
 		step = 'pacing option';
 		await page.goto(`${server.url}workflow/${PACING_EXAMPLE.id}`);
 		if (await openPanel(page, PACING_EXAMPLE.node)) {
-			const pacing = page.locator('[data-test-id="ndv"]').getByText('Delay Between Messages');
-			if (
-				await pacing
-					.first()
-					.isVisible()
-					.catch(() => false)
-			) {
-				await pacing.first().scrollIntoViewIfNeeded();
+			const pacing = page
+				.locator('[data-test-id="ndv"]')
+				.getByText('Delay Between Messages')
+				.first();
+			const shown = await pacing
+				.waitFor({ timeout: 15000 })
+				.then(() => true)
+				.catch(() => false);
+			if (shown) {
+				await pacing.scrollIntoViewIfNeeded();
 				report.panels[PACING_EXAMPLE.node] = {
 					...(await readPanel(page, PACING_EXAMPLE.node)),
 					screenshot: await shoot(page, 'wappfly-pacing'),

@@ -202,7 +202,7 @@ describe('the n8n editor (1.x) in headless chromium', () => {
 		// n8n's editor makes and fails by itself on a fresh community edition, each with its reason.
 		// It matches on the failing request's URL, never on "mentions wappfly": an error caused by
 		// our node descriptions would come from n8n's own scripts.
-		expect(knownN8nNoise(PACKAGE_NAME).map((noise) => noise.why)).toHaveLength(3);
+		expect(knownN8nNoise(PACKAGE_NAME).map((noise) => noise.why)).toHaveLength(4);
 		expect(unexpectedBrowserProblems(report, PACKAGE_NAME)).toEqual([]);
 		// Nothing the editor asked of our node failed: option lists, credential test, icons.
 		expect(
