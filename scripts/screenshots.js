@@ -22,9 +22,12 @@
  *
  * Screenshots (1440x900): workflow.png, wappfly-node.png, wappfly-credential.png,
  * wappfly-trigger.png, node-picker.png, example-ai-agent.png (the AI Agent example of
- * examples/, with the Wappfly node as a tool), workflow-dark.png, and
+ * examples/, with the Wappfly node as a tool), wappfly-pacing.png (Options > Pacing in the daily
+ * broadcast example), send-and-wait-waiting.png (a Send and Wait for Response execution waiting,
+ * run from the editor), send-and-wait-page.png (the page its approve link opens, 420x800),
  * wappfly-polling-trigger.png (the Wappfly Polling Trigger's panel after "Fetch Test Event", in a
- * workflow of its own). Every example workflow is also opened and its canvas reported.
+ * workflow of its own), workflow-dark.png. Every example workflow is also opened and its canvas
+ * reported.
  *
  * `takeScreenshots()` returns what the editor showed (panel texts, parameter inputs, canvas
  * nodes and their icons, console messages, failed requests) for test/e2e/editor.e2e.test.ts.
@@ -65,12 +68,16 @@ const CREDENTIAL = { id: 'wappflyCred00001', name: 'Wappfly account' };
 const WORKFLOW_ID = 'wappflyShotFlow1';
 const POLLING_WORKFLOW_ID = 'wappflyShotPoll1';
 const POLLING_NAME = 'Wappfly Polling Trigger';
+const WAIT_WORKFLOW_ID = 'wappflyShotWait1';
+/** The node of examples/daily-broadcast.json that shows Options > Pacing. */
+const PACING_EXAMPLE = { id: 'wfyExBroadcast01', node: 'Send the daily message' };
 const NAMES = {
 	manual: 'When clicking ‘Execute workflow’',
 	read: 'Read invoice.pdf',
 	send: 'Send invoice',
 	trigger: 'Wappfly Trigger',
 	reply: 'Reply',
+	ask: 'Ask for approval',
 };
 
 /**
@@ -95,6 +102,10 @@ function knownN8nNoise(packageName) {
 		{
 			why: 'the editor asks for the last successful execution of a workflow that has none yet (404)',
 			matches: ({ url }) => /\/rest\/workflows\/[^/]+\/executions\/last-successful$/.test(url),
+		},
+		{
+			why: "after a run the editor asks for the Manual Trigger's output schema, which n8n-nodes-base does not ship (404)",
+			matches: ({ url }) => /\/schemas\/n8n-nodes-base\.manualTrigger\/[\d.]+\.json$/.test(url),
 		},
 		{
 			why: "the node picker's package details look the community package up on registry.npmjs.org; the script refuses every request to another host (and the package may not be published yet)",
@@ -374,6 +385,48 @@ function buildWorkflow(packageName, invoicePath, withTrigger) {
 		name: 'Wappfly: auto-reply and invoice',
 		nodes,
 		connections,
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
+
+/**
+ * Manual Trigger -> Wappfly Send and Wait for Response (approve or decline).
+ * @param {string} packageName
+ */
+function buildWaitWorkflow(packageName) {
+	return {
+		id: WAIT_WORKFLOW_ID,
+		name: 'Wappfly: ask for approval',
+		nodes: [
+			{
+				id: '8b0c6a44-0006-4c1e-9a7e-000000000006',
+				name: NAMES.manual,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: '8b0c6a44-0007-4c1e-9a7e-000000000007',
+				name: NAMES.ask,
+				type: `${packageName}.wappfly`,
+				typeVersion: 1,
+				position: [240, 0],
+				credentials: { wappflyApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+				parameters: {
+					resource: 'message',
+					operation: 'sendAndWait',
+					to: { __rl: true, mode: 'list', value: SEED.aliceJid, cachedResultName: 'Alice' },
+					message: 'Refund 42 EUR to order A-17?',
+					approvalOptions: { values: { approvalType: 'double' } },
+					options: {},
+				},
+			},
+		],
+		connections: {
+			[NAMES.manual]: { main: [[{ node: NAMES.ask, type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 		active: false,
 	};
@@ -663,6 +716,7 @@ async function takeScreenshots(opts = {}) {
 		const examples = loadExamples(projectDir);
 		await n8n.importWorkflows(uf, [
 			buildWorkflow(pkg.name, invoicePath, hasTrigger),
+			buildWaitWorkflow(pkg.name),
 			...(hasPollingTrigger ? [buildPollingWorkflow(pkg.name)] : []),
 			...examples.map((e) => e.workflow),
 		]);
@@ -909,6 +963,81 @@ async function takeScreenshots(opts = {}) {
 			};
 			await closePanel(page);
 			phase('polling trigger panel');
+		}
+
+		// Options > Pacing, as the daily broadcast example sets it.
+		step = 'pacing option';
+		await page.goto(`${server.url}workflow/${PACING_EXAMPLE.id}`);
+		if (await openPanel(page, PACING_EXAMPLE.node)) {
+			const pacing = page
+				.locator('[data-test-id="ndv"]')
+				.getByText('Delay Between Messages')
+				.first();
+			const shown = await pacing
+				.waitFor({ timeout: 15000 })
+				.then(() => true)
+				.catch(() => false);
+			if (shown) {
+				await pacing.scrollIntoViewIfNeeded();
+				report.panels[PACING_EXAMPLE.node] = {
+					...(await readPanel(page, PACING_EXAMPLE.node)),
+					screenshot: await shoot(page, 'wappfly-pacing'),
+				};
+			} else report.notes.push('the broadcast example shows no Pacing option');
+			await closePanel(page);
+		} else report.notes.push(`n8n shows "${PACING_EXAMPLE.node}" as a node it cannot load`);
+		phase('pacing option');
+
+		// Send and Wait for Response run from the editor: the execution waits for the answer.
+		step = 'waiting execution';
+		await page.goto(`${server.url}workflow/${WAIT_WORKFLOW_ID}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60000 });
+		await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+		const sent = async () =>
+			api.requests.find((r) => r.path === '/api/messages/send' && r.status === 200);
+		for (let i = 0; i < 100 && !(await sent()); i++) await page.waitForTimeout(200);
+		const message = await sent();
+		const approveLink = /\*✓ Approve:\*\n(\S+)/.exec(
+			String(/** @type {any} */ (message?.body)?.text ?? ''),
+		)?.[1];
+		if (!approveLink) report.notes.push('the Send and Wait message with its links was not sent');
+		await page.waitForTimeout(1500);
+		if (await openPanel(page, NAMES.ask)) {
+			report.panels[NAMES.ask] = {
+				...(await readPanel(page, NAMES.ask)),
+				screenshot: await shoot(page, 'send-and-wait-waiting'),
+			};
+			await closePanel(page);
+		} else report.notes.push(`n8n shows "${NAMES.ask}" as a node it cannot load`);
+		phase('waiting execution');
+
+		// The page the recipient's approve link opens, on a phone-sized screen; its button answers.
+		if (approveLink) {
+			step = 'approval page';
+			const phone = await context.newPage();
+			watch(phone);
+			await phone.setViewportSize({ width: 420, height: 800 });
+			await phone.goto(approveLink);
+			await phone.locator('button').waitFor({ timeout: 15000 });
+			const file = path.join(outDir, 'send-and-wait-page.png');
+			await phone.screenshot({ path: file });
+			report.files['send-and-wait-page'] = file;
+			// The editor fetches the execution once it finished: let it, before the next step.
+			const refreshed = page
+				.waitForResponse((r) => /\/rest\/executions\/[^/?]+$/.test(r.url()), { timeout: 20000 })
+				.catch(() => undefined);
+			await phone.locator('button').click();
+			const recorded = await phone
+				.getByText('Got it, thanks')
+				.first()
+				.waitFor({ timeout: 15000 })
+				.then(() => true)
+				.catch(() => false);
+			if (!recorded) report.notes.push('pressing Approve on the page did not answer');
+			await refreshed;
+			await page.waitForTimeout(500);
+			await phone.close();
+			phase('approval page');
 		}
 
 		// The same canvas in n8n's dark theme, where n8n shows our dark icon. Same tab: a new tab

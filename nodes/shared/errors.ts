@@ -7,7 +7,7 @@ const STATUS_HINTS: Record<number, string> = {
 	403: 'Either the email of the Wappfly account is not verified (confirm it from the dashboard) or this WhatsApp line is disconnected or banned. Run Session > Get Status to see the state of the line, and pair the number again in the Wappfly dashboard if needed.',
 	404: 'The message or chat was not found. Check the message ID (it must be a message of this line, e.g. from Get Recent, Get History or the Wappfly Trigger) and the recipient number or JID.',
 	413: 'The request is too large for Wappfly. Send a smaller file or compress it first.',
-	429: 'Wappfly is receiving too many requests from this line. Slow the workflow down (a Wait node between sends) and try again.',
+	429: 'Wappfly is receiving too many requests from this line. Space the sends out with Options > Pacing of the Wappfly node, then try again.',
 };
 
 const SERVER_HINT =

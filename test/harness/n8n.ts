@@ -248,6 +248,8 @@ export interface RunOptions {
 	binaryMode?: BinaryMode;
 	/** Called when n8n is about to run a node (benchmarks start measuring there). */
 	onNodeStart?: (nodeName: string) => void;
+	/** Called once the run started, with what n8n's Stop button calls. */
+	onRunning?: (stop: () => void) => void;
 }
 
 export interface RunResult {
@@ -273,10 +275,8 @@ export function wappflyNode(parameters: INodeParameters, continueOnFail = false)
 	};
 }
 
-/** Executes Source -> Wappfly with n8n's WorkflowExecute, as a manual run in the editor. */
-export async function runWappfly(options: RunOptions): Promise<RunResult> {
-	await useBinaryMode(options.binaryMode ?? 'default');
-	SourceNode.pending = options.items ?? [{ json: {} }];
+/** The workflow the tests run: Source -> Wappfly (node "Wappfly", id "wappfly-node"). */
+export function sourceToWappfly(parameters: INodeParameters, continueOnFail = false): Workflow {
 	const source: INode = {
 		id: 'source-node',
 		name: 'Source',
@@ -285,21 +285,31 @@ export async function runWappfly(options: RunOptions): Promise<RunResult> {
 		position: [0, 0],
 		parameters: {},
 	};
-	const workflow = new Workflow({
+	return new Workflow({
 		id: 'wf-test',
-		nodes: [source, wappflyNode(options.parameters, options.continueOnFail)],
+		nodes: [source, wappflyNode(parameters, continueOnFail)],
 		connections: { Source: { main: [[{ node: WAPPFLY_NODE, type: 'main', index: 0 }]] } },
 		active: false,
 		nodeTypes,
 		settings: { executionOrder: 'v1' },
 	});
+}
+
+/** Executes Source -> Wappfly with n8n's WorkflowExecute, as a manual run in the editor. */
+export async function runWappfly(options: RunOptions): Promise<RunResult> {
+	await useBinaryMode(options.binaryMode ?? 'default');
+	SourceNode.pending = options.items ?? [{ json: {} }];
+	const workflow = sourceToWappfly(options.parameters, options.continueOnFail);
+	const source = workflow.getNode('Source')!;
 	const mode: WorkflowExecuteMode = 'manual';
 	const additionalData = additionalDataFor(options.credentials, workflow);
 	const { onNodeStart } = options;
 	if (onNodeStart)
 		additionalData.hooks?.addHandler('nodeExecuteBefore', (nodeName) => onNodeStart(nodeName));
 	const execute = new WorkflowExecute(additionalData, mode, createRunExecutionData({}));
-	const run = await execute.run(workflow, source);
+	const running = execute.run(workflow, source);
+	options.onRunning?.(() => running.cancel());
+	const run = await running;
 	const task = run.data.resultData.runData[WAPPFLY_NODE]?.[0];
 	return {
 		items: task?.data?.main?.[0] ?? [],

@@ -94,6 +94,11 @@ export interface RecordedRequest {
 	 * read; an upload aborted by the client before its end is not recorded.
 	 */
 	status: number;
+	/**
+	 * When the request arrived (`Date.now()` as its headers came in, before the body was read):
+	 * the gaps between sends show the pacing of a run.
+	 */
+	receivedAt: number;
 }
 
 export interface AbortedRequest {

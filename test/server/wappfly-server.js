@@ -1072,6 +1072,7 @@ function startWappflyServer(opts = {}) {
 	 * @param {Record<string, string>} query
 	 */
 	async function handleApi(req, res, path, query) {
+		const receivedAt = Date.now();
 		const method = req.method || 'GET';
 		const isApi = path === '/api' || path.startsWith('/api/');
 		const body = await readBody(req, maxBodyBytes);
@@ -1117,6 +1118,7 @@ function startWappflyServer(opts = {}) {
 			rawBodyBytes: body.bytes,
 			body: parseError ? parsed : bodyForRecord(parsed),
 			status: 0,
+			receivedAt,
 		};
 		if (decoded && decoded.ok) {
 			record.file = {
@@ -1239,6 +1241,7 @@ function startWappflyServer(opts = {}) {
 	 * @param {AddFileOptions} file
 	 */
 	async function handleFile(req, res, path, query, file) {
+		const receivedAt = Date.now();
 		const method = req.method || 'GET';
 		const body = await readBody(req, 1024 * 1024);
 		if (body.aborted) return;
@@ -1251,6 +1254,7 @@ function startWappflyServer(opts = {}) {
 			rawBodyBytes: body.bytes,
 			body: undefined,
 			status: 0,
+			receivedAt,
 		};
 		api.fileRequests.push(record);
 		res.on('finish', () => log?.(`${method} ${path} -> ${record.status}`));
