@@ -41,9 +41,11 @@ export interface ScreenshotReport {
 	outDir: string;
 	/** Screenshot name (without .png) -> absolute path. */
 	files: Record<string, string>;
-	/** Our node types, from package.json's `n8n.nodes`. */
+	/** Our node types on the main workflow, from package.json's `n8n.nodes` (not the polling trigger). */
 	nodeTypes: string[];
 	hasTrigger: boolean;
+	/** Whether package.json lists the Wappfly Polling Trigger (then wappfly-polling-trigger.png is taken). */
+	hasPollingTrigger: boolean;
 	canvas: CanvasNode[];
 	/** The same canvas in n8n's dark theme. */
 	canvasDark: CanvasNode[];

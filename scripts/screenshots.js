@@ -25,7 +25,9 @@
  * examples/, with the Wappfly node as a tool), wappfly-pacing.png (Options > Pacing in the daily
  * broadcast example), send-and-wait-waiting.png (a Send and Wait for Response execution waiting,
  * run from the editor), send-and-wait-page.png (the page its approve link opens, 420x800),
- * workflow-dark.png. Every example workflow is also opened and its canvas reported.
+ * wappfly-polling-trigger.png (the Wappfly Polling Trigger's panel after "Fetch Test Event", in a
+ * workflow of its own), workflow-dark.png. Every example workflow is also opened and its canvas
+ * reported.
  *
  * `takeScreenshots()` returns what the editor showed (panel texts, parameter inputs, canvas
  * nodes and their icons, console messages, failed requests) for test/e2e/editor.e2e.test.ts.
@@ -64,6 +66,8 @@ const OWNER = {
 /** The id and name the example workflows (examples/*.json) use for their Wappfly credential. */
 const CREDENTIAL = { id: 'wappflyCred00001', name: 'Wappfly account' };
 const WORKFLOW_ID = 'wappflyShotFlow1';
+const POLLING_WORKFLOW_ID = 'wappflyShotPoll1';
+const POLLING_NAME = 'Wappfly Polling Trigger';
 const WAIT_WORKFLOW_ID = 'wappflyShotWait1';
 /** The node of examples/daily-broadcast.json that shows Options > Pacing. */
 const PACING_EXAMPLE = { id: 'wfyExBroadcast01', node: 'Send the daily message' };
@@ -173,8 +177,10 @@ const NOT_INSTALLED = /Install this node to use it|not currently installed|node 
  * @typedef {object} ScreenshotReport
  * @property {string} outDir
  * @property {Record<string, string>} files   screenshot name -> absolute path
- * @property {string[]} nodeTypes             our node types (from package.json's n8n.nodes)
+ * @property {string[]} nodeTypes             our node types on the main workflow (from package.json's
+ *                                           n8n.nodes; the polling trigger has a workflow of its own)
  * @property {boolean} hasTrigger
+ * @property {boolean} hasPollingTrigger
  * @property {CanvasNode[]} canvas           as the editor first showed it
  * @property {CanvasNode[]} canvasDark
  * @property {Array<{ file: string, id: string, name: string, types: string[], canvas: CanvasNode[] }>} examples
@@ -196,6 +202,51 @@ const NOT_INSTALLED = /Install this node to use it|not currently installed|node 
  * @property {Record<string, number>} timings  ms per phase
  * @property {string} browserVersion  the Chrome version of the browser's user agent
  */
+
+/**
+ * A workflow of its own for the Wappfly Polling Trigger: new messages every minute, answered.
+ * @param {string} packageName
+ */
+function buildPollingWorkflow(packageName) {
+	const credentials = { wappflyApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } };
+	return {
+		id: POLLING_WORKFLOW_ID,
+		name: 'Wappfly: answer new messages (polling)',
+		nodes: [
+			{
+				id: '8b0c6a44-0006-4c1e-9a7e-000000000006',
+				name: POLLING_NAME,
+				type: `${packageName}.wappflyPollingTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				credentials,
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					options: { ignoreGroups: true, messageTypes: ['text'] },
+				},
+			},
+			{
+				id: '8b0c6a44-0007-4c1e-9a7e-000000000007',
+				name: NAMES.reply,
+				type: `${packageName}.wappfly`,
+				typeVersion: 1,
+				position: [240, 0],
+				credentials,
+				parameters: {
+					resource: 'message',
+					operation: 'reply',
+					to: { __rl: true, mode: 'id', value: '={{ $json.chatJid }}' },
+					messageId: '={{ $json.messageId }}',
+					text: 'Thanks, we got your message and answer shortly.',
+					options: {},
+				},
+			},
+		],
+		connections: { [POLLING_NAME]: { main: [[{ node: NAMES.reply, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
 
 /**
  * The project's example workflows (examples/*.json), to open in the editor as a user who imports
@@ -598,6 +649,7 @@ async function takeScreenshots(opts = {}) {
 	/** @type {string[]} */
 	const nodeFiles = (pkg.n8n && pkg.n8n.nodes) || [];
 	const hasTrigger = nodeFiles.some((f) => /WappflyTrigger\.node\.js$/.test(f));
+	const hasPollingTrigger = nodeFiles.some((f) => /WappflyPollingTrigger\.node\.js$/.test(f));
 	const nodeTypes = [`${pkg.name}.wappfly`, ...(hasTrigger ? [`${pkg.name}.wappflyTrigger`] : [])];
 
 	/** @type {ScreenshotReport} */
@@ -606,6 +658,7 @@ async function takeScreenshots(opts = {}) {
 		files: {},
 		nodeTypes,
 		hasTrigger,
+		hasPollingTrigger,
 		canvas: [],
 		canvasDark: [],
 		examples: [],
@@ -664,6 +717,7 @@ async function takeScreenshots(opts = {}) {
 		await n8n.importWorkflows(uf, [
 			buildWorkflow(pkg.name, invoicePath, hasTrigger),
 			buildWaitWorkflow(pkg.name),
+			...(hasPollingTrigger ? [buildPollingWorkflow(pkg.name)] : []),
 			...examples.map((e) => e.workflow),
 		]);
 		phase('n8n user folder');
@@ -884,6 +938,32 @@ async function takeScreenshots(opts = {}) {
 			}
 		}
 		phase('examples');
+
+		// The polling trigger: "Fetch Test Event" shows the newest message that passes its options.
+		if (hasPollingTrigger) {
+			step = 'polling trigger panel';
+			await page.goto(`${server.url}workflow/${POLLING_WORKFLOW_ID}`);
+			await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60000 });
+			await waitForCanvasIcons(page);
+			if (await openPanel(page, POLLING_NAME)) {
+				await page.locator('[data-test-id="node-execute-button"]').first().click();
+				const fetched = await page
+					.locator('[data-test-id="ndv"]')
+					.getByText('messageId', { exact: false })
+					.first()
+					.waitFor({ timeout: 30000 })
+					.then(() => true)
+					.catch(() => false);
+				if (!fetched) report.notes.push('"Fetch Test Event" showed no messageId');
+				await page.waitForTimeout(500);
+			} else report.notes.push(`n8n shows "${POLLING_NAME}" as a node it cannot load`);
+			report.panels[POLLING_NAME] = {
+				...(await readPanel(page, POLLING_NAME)),
+				screenshot: await shoot(page, 'wappfly-polling-trigger'),
+			};
+			await closePanel(page);
+			phase('polling trigger panel');
+		}
 
 		// Options > Pacing, as the daily broadcast example sets it.
 		step = 'pacing option';

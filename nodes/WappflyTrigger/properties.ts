@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { RECIPIENT_EXAMPLES } from '../shared/jid';
+import {
+	CHATS_FILTER,
+	IGNORE_GROUPS_FILTER,
+	MESSAGE_TYPES_FILTER,
+} from '../shared/filterProperties';
 import { DEFAULT_MAX_MEDIA_MB } from '../shared/media';
 import { MESSAGE_RECEIVED } from '../shared/message';
 
@@ -69,44 +73,9 @@ export const triggerProperties: INodeProperties[] = [
 				default: true,
 				description: 'Whether Text Contains and Text Matches Regex ignore upper and lower case',
 			},
-			{
-				displayName: 'Ignore Group Messages',
-				name: 'ignoreGroups',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to ignore messages written in groups and keep only one-to-one chats',
-			},
-			{
-				displayName: 'Message Types',
-				name: 'messageTypes',
-				type: 'multiOptions',
-				default: [],
-				description: 'Start only for these types of message. None selected means every type.',
-				options: [
-					{ name: 'Audio / Voice Note', value: 'audio' },
-					{ name: 'Contact', value: 'contact' },
-					{ name: 'Document', value: 'document' },
-					{ name: 'Image', value: 'image' },
-					{ name: 'Location', value: 'location' },
-					{
-						name: 'Other',
-						value: 'other',
-						description: 'Polls, events, buttons and anything not listed here',
-					},
-					{ name: 'Reaction', value: 'reaction' },
-					{ name: 'Sticker', value: 'sticker' },
-					{ name: 'Text', value: 'text' },
-					{ name: 'Video', value: 'video' },
-				],
-			},
-			{
-				displayName: 'Only These Chats',
-				name: 'chats',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. +15551234567, 120363025246125244@g.us',
-				description: `Start only for messages in these chats: people or groups, separated by commas. Numbers in any common form or JIDs, e.g. ${RECIPIENT_EXAMPLES}.`,
-			},
+			IGNORE_GROUPS_FILTER,
+			MESSAGE_TYPES_FILTER,
+			CHATS_FILTER,
 			{
 				displayName: 'Only These Senders',
 				name: 'senders',

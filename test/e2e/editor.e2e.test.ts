@@ -163,6 +163,19 @@ describe('the n8n editor (1.x) in headless chromium', () => {
 		expect(panel.text).toContain('Paste the URL into the Wappfly dashboard');
 	});
 
+	test('the Wappfly Polling Trigger panel shows its notice, options and the fetched message', () => {
+		expect(report.hasPollingTrigger).toBe(true);
+		const panel = report.panels['Wappfly Polling Trigger'];
+		expect(panel?.notInstalled).toBe(false);
+		expect(panel.credential).toBe('Wappfly account');
+		for (const label of ['Poll Times', 'the latest 100 messages', 'Options', 'Message Types']) {
+			expect(panel.text).toContain(label);
+		}
+		// "Fetch Test Event": the contract server's newest inbound message (SEED.incomingMsgId).
+		expect(panel.text).toContain('3EB06A40C80DF456A1B2');
+		expect(panel.text).toContain('possibleGap');
+	});
+
 	test('the node picker lists our actions and triggers under one Wappfly entry', () => {
 		for (const text of [
 			'Wappfly',
@@ -236,6 +249,7 @@ describe('the n8n editor (1.x) in headless chromium', () => {
 				'wappfly-credential',
 				'wappfly-node',
 				'wappfly-pacing',
+				'wappfly-polling-trigger',
 				'wappfly-trigger',
 				'workflow',
 				'workflow-dark',

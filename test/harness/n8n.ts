@@ -15,6 +15,8 @@ import {
 	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
+// What n8n's node loader adds to a node with `polling: true` (its "Poll Times" parameter).
+import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -40,6 +42,7 @@ import {
 
 import { WappflyApi } from '../../credentials/WappflyApi.credentials';
 import { Wappfly } from '../../nodes/Wappfly/Wappfly.node';
+import { WappflyPollingTrigger } from '../../nodes/WappflyPollingTrigger/WappflyPollingTrigger.node';
 import { WappflyTrigger } from '../../nodes/WappflyTrigger/WappflyTrigger.node';
 import { fs, os, path } from '../support/node';
 
@@ -99,9 +102,18 @@ class SourceNode implements INodeType {
 	}
 }
 
+/** A node type as n8n's loader hands it out (`DirectoryLoader.applySpecialNodeParameters`). */
+function asLoaded<T extends INodeType>(nodeType: T): T {
+	if (nodeType.description.polling) {
+		nodeType.description.properties.unshift(...commonPollingParameters);
+	}
+	return nodeType;
+}
+
 const nodeTypeMap: Record<string, INodeType> = {
 	'n8n-nodes-wappfly.wappfly': new Wappfly(),
 	'n8n-nodes-wappfly.wappflyTrigger': new WappflyTrigger(),
+	'n8n-nodes-wappfly.wappflyPollingTrigger': asLoaded(new WappflyPollingTrigger()),
 	'test.source': new SourceNode(),
 };
 

@@ -215,6 +215,23 @@ export interface InboundEnvelopeParams {
 	messageBody?: string | null;
 }
 
+export interface ReceiveMessageParams {
+	/** Sender phone number (digits; '+', a JID or a device suffix are stripped). Default '15551234567'. */
+	from?: string;
+	/** The stored `body`. Default 'merhaba'; null for a file without caption. */
+	text?: string | null;
+	/** A group JID: the message is stored in that chat, from `from`. */
+	group?: string;
+	/** The stored `type`. Default 'text'. */
+	type?: string;
+	/** The stored `msg_id`. Default 16 random upper-case hex characters. */
+	msgId?: string;
+	/** Names the chat when it is created (one-to-one chats). */
+	pushName?: string;
+	/** The stored `timestamp`. Default now. */
+	at?: Date;
+}
+
 export interface InboundEnvelope {
 	event: 'messages.received';
 	timestamp: number;
@@ -286,6 +303,13 @@ export interface WappflyServer {
 	): Promise<{ status: number; body: string }>;
 	/** Builds a `messages.received` envelope like the reference's example; does not touch state. */
 	inboundEnvelope(p?: InboundEnvelopeParams): InboundEnvelope;
+	/**
+	 * Stores an inbound message as if it had just arrived on the line, without delivering any
+	 * webhook: from_me 0, status 'received', the next row `id` (one more than the highest), the
+	 * chat created or bumped (unread + 1), requestsUsed + 1. Returns the stored row. Throws on
+	 * parameters the sandbox would refuse (a bad `from` or `group`).
+	 */
+	receiveMessage(p?: ReceiveMessageParams): StoredMessage;
 }
 
 /**
@@ -298,7 +322,9 @@ export interface WappflyServer {
  *   URL is set). No token, Content-Type not checked, not recorded.
  * - `/__control/*` for tests that run the server in another process (no token, not recorded):
  *   `GET requests` -> `{ requests, fileRequests }`, `GET state`, `POST state` (merges known
- *   fields), `POST reset`, `POST fail-next` (body = FailNextOptions).
+ *   fields), `POST reset`, `POST fail-next` (body = FailNextOptions), `POST inbound` (body = ReceiveMessageParams,
+ *   or an array of them, `at` as ISO text: receiveMessage for each; answers the stored row(s), 400
+ *   naming the problem).
  */
 export function startWappflyServer(opts?: StartOptions): Promise<WappflyServer>;
 
