@@ -1,5 +1,4 @@
 import {
-	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -8,26 +7,14 @@ import {
 
 import { wappflyApiRequest } from '../../shared/transport';
 import { chat } from './chat';
+import { asError, errorItem } from './itemErrors';
 import { message } from './message';
+import { pace } from './pacing';
 import type { ResourceDefinition } from './resource';
 import { session } from './session';
 import type { PreparedCall } from './types';
 
 export const resources: ResourceDefinition[] = [message, chat, session];
-
-function asError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
-
-function errorItem(
-	error: Error & { description?: string | null },
-	itemIndex: number,
-): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	return { json, pairedItem: { item: itemIndex } };
-}
 
 function toItems(call: PreparedCall, response: unknown): IDataObject[] {
 	if (call.toItems) return call.toItems(response);
@@ -36,7 +23,8 @@ function toItems(call: PreparedCall, response: unknown): IDataObject[] {
 
 /**
  * Validates every item first, so that a bad item stops the node before anything is sent
- * (unless Continue On Fail is on), then sends the items one by one, in order.
+ * (unless Continue On Fail is on), then sends the items one by one, in order, pausing between
+ * two sends when the items ask for pacing.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -69,9 +57,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		}
 	}
 
+	let sentBefore = false;
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const call = calls[itemIndex];
 		if (!call) continue;
+		if (sentBefore && call.pacing) await pace(this, call.pacing);
+		sentBefore = true;
 		try {
 			const request = await call.buildRequest();
 			const response = await wappflyApiRequest.call(this, request, itemIndex);
