@@ -12,7 +12,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { statusHint } from '../../nodes/shared/errors';
-import { childProcess, env, fs, path, print, sleep } from '../support/node';
+import { childProcess, env, path, print, sleep } from '../support/node';
 import {
 	DEFAULT_TOKEN,
 	SEED,
