@@ -247,3 +247,22 @@ export function waitForWebhookPg(
 		timeoutMs?: number;
 	},
 ): Promise<any>;
+/**
+ * The process that holds the client end of an open TCP connection on this machine, found through
+ * `/proc/net/tcp{,6}` (the socket's inode) and `/proc/<pid>/fd` (who holds that inode). Call it
+ * while the connection is open, e.g. from a server's request handler with
+ * `req.socket.remotePort` and `req.socket.localPort`. Linux only; it needs to read the other
+ * processes' `/proc/<pid>/fd` (same user, or root).
+ * @param {number} clientPort  the connection's port on the client side
+ * @param {number} serverPort  the port the client connected to
+ * @returns {{ pid: number, command: string } | undefined}  undefined when not found
+ */
+export function loopbackClientProcess(
+	clientPort: number,
+	serverPort: number,
+):
+	| {
+			pid: number;
+			command: string;
+	  }
+	| undefined;

@@ -484,6 +484,70 @@ async function waitForWebhookPg(install, db, webhookPath, opts = {}) {
 	}
 }
 
+// ---------------------------------------------------------------------------------------------
+// Which process opened a loopback connection (Linux): to prove where a request came from.
+
+/**
+ * The process that holds the client end of an open TCP connection on this machine, found through
+ * `/proc/net/tcp{,6}` (the socket's inode) and `/proc/<pid>/fd` (who holds that inode). Call it
+ * while the connection is open, e.g. from a server's request handler with
+ * `req.socket.remotePort` and `req.socket.localPort`. Linux only; it needs to read the other
+ * processes' `/proc/<pid>/fd` (same user, or root).
+ * @param {number} clientPort  the connection's port on the client side
+ * @param {number} serverPort  the port the client connected to
+ * @returns {{ pid: number, command: string } | undefined}  undefined when not found
+ */
+function loopbackClientProcess(clientPort, serverPort) {
+	const hex = (/** @type {number} */ port) => port.toString(16).toUpperCase().padStart(4, '0');
+	let inode = '';
+	for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+		let text = '';
+		try {
+			text = fs.readFileSync(table, 'utf8');
+		} catch {
+			continue;
+		}
+		for (const line of text.split('\n').slice(1)) {
+			// sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+			const fields = line.trim().split(/\s+/);
+			if (fields.length < 10 || fields[9] === '0') continue;
+			if (fields[1].endsWith(`:${hex(clientPort)}`) && fields[2].endsWith(`:${hex(serverPort)}`)) {
+				inode = fields[9];
+				break;
+			}
+		}
+		if (inode) break;
+	}
+	if (!inode) return undefined;
+	const link = `socket:[${inode}]`;
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let fds = [];
+		try {
+			fds = fs.readdirSync(`/proc/${entry}/fd`);
+		} catch {
+			continue;
+		}
+		for (const fd of fds) {
+			let target = '';
+			try {
+				target = fs.readlinkSync(`/proc/${entry}/fd/${fd}`);
+			} catch {
+				continue;
+			}
+			if (target !== link) continue;
+			let command = '';
+			try {
+				command = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+			} catch {
+				// it just ended
+			}
+			return { pid: Number(entry), command };
+		}
+	}
+	return undefined;
+}
+
 module.exports = {
 	queueModeEnv,
 	createQueueUserFolders,
@@ -493,4 +557,5 @@ module.exports = {
 	readExecutionsPg,
 	waitForExecutionsPg,
 	waitForWebhookPg,
+	loopbackClientProcess,
 };
