@@ -220,6 +220,49 @@ const TRIGGER_WORKFLOW: Workflow = {
 	settings: { executionOrder: 'v1' },
 };
 
+const POLLING_TRIGGER_TYPE = 'n8n-nodes-wappfly.wappflyPollingTrigger';
+const POLLING_NAME = 'New WhatsApp messages';
+/**
+ * A poll every 5 seconds, as twelve poll times of one second each (as in polling.e2e.test.ts:
+ * n8n refuses a poll cron that fires more than once a minute, 2.40 also one listing several
+ * seconds; several poll times are allowed in both).
+ */
+const EVERY_5_SECONDS = Array.from({ length: 12 }, (_, index) => ({
+	mode: 'custom',
+	cronExpression: `${index * 5} * * * * *`,
+}));
+/** The contract server's seed: history that must never come out. */
+const NEWEST_SEED_ID = 122;
+
+/** Wappfly Polling Trigger -> No Op: polled by main, its executions run by the worker. */
+const POLLING_WORKFLOW: Workflow = {
+	id: 'queuePollingTrg1',
+	name: 'Queue: Wappfly Polling Trigger',
+	nodes: [
+		{
+			id: 'queue-polling-node',
+			name: POLLING_NAME,
+			type: POLLING_TRIGGER_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { pollTimes: { item: EVERY_5_SECONDS }, options: {} },
+			credentials: { wappflyApi: MAIN_CREDENTIAL },
+		},
+		{
+			id: 'queue-polling-received',
+			name: 'Received',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: {},
+		},
+	],
+	connections: {
+		[POLLING_NAME]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] },
+	},
+	settings: { executionOrder: 'v1' },
+};
+
 // ---- helpers ----------------------------------------------------------------------------------
 
 function randomToken(label: string): string {
@@ -252,6 +295,12 @@ describe.each(SETUPS)(
 		const cof = continueOnFailCase();
 		let n8nVersion = '';
 		let started = Date.now();
+
+		/**
+		 * Every poll (`GET /api/messages/recent`, only the Polling Trigger reads it): the process
+		 * that opened its connection, found while the connection was open.
+		 */
+		const polls: Array<{ pid?: number; command?: string; at: number }> = [];
 
 		/** What was there after the first POST, before any worker ran. */
 		let beforeWorker: {
@@ -314,7 +363,17 @@ describe.each(SETUPS)(
 			if (!pg || !redis) throw new Error('PostgreSQL or Redis did not start (see above)');
 			install = await ensureN8n(line);
 			n8nVersion = `${install.n8nVersion} on Node ${install.nodeVersion}`;
-			api = await startWappflyServer({ token: tokens.main });
+			api = await startWappflyServer({
+				token: tokens.main,
+				onRequest: (req) => {
+					if (!(req.url ?? '').startsWith('/api/messages/recent')) return;
+					const owner = queue.loopbackClientProcess(
+						req.socket.remotePort ?? 0,
+						req.socket.localPort ?? 0,
+					);
+					polls.push({ pid: owner?.pid, command: owner?.command, at: Date.now() });
+				},
+			});
 			cdn = await startWappflyServer({ token: tokens.cdn });
 
 			const database = `n8n_${line}_${binaryMode}`;
@@ -332,7 +391,7 @@ describe.each(SETUPS)(
 			await n8n.importCredentials(folders.main, [
 				{ ...MAIN_CREDENTIAL, type: 'wappflyApi', data: { apiToken: api.token, baseUrl: api.url } },
 			]);
-			const workflows = [SEND_TEXT, invoice, cof.workflow, TRIGGER_WORKFLOW];
+			const workflows = [SEND_TEXT, invoice, cof.workflow, TRIGGER_WORKFLOW, POLLING_WORKFLOW];
 			await n8n.importWorkflows(folders.main, workflows);
 			await n8n.activateWorkflows(
 				folders.main,
@@ -564,6 +623,90 @@ describe.each(SETUPS)(
 			});
 		});
 
+		describe('the Wappfly Polling Trigger: polled by main only, each message once', () => {
+			const roleOf = (pid?: number) =>
+				pid === main!.pid
+					? 'main'
+					: pid === worker!.pid
+						? 'worker'
+						: pid === webhook!.pid
+							? 'webhook'
+							: `another process (${pid ?? 'not found'})`;
+			const emitted = async () =>
+				(await executions(POLLING_WORKFLOW.id)).flatMap(
+					(e) => (e.json(POLLING_NAME) ?? []) as IDataObject[],
+				);
+			async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+				for (const deadline = Date.now() + MINUTE; ; await sleep(300)) {
+					const value = await probe();
+					if (value !== undefined) return value;
+					if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+				}
+			}
+			/** Waits until every id has come out, then for one more poll (nothing comes twice). */
+			async function waitForEmitted(ids: number[]): Promise<void> {
+				await until(`the ids ${ids.join(', ')} to be emitted`, async () => {
+					const seen = new Set((await emitted()).map((item) => item.id));
+					return ids.every((id) => seen.has(id)) ? true : undefined;
+				});
+				const polled = polls.length;
+				await until('one more poll', async () => (polls.length > polled ? true : undefined));
+			}
+
+			let injected: number[] = [];
+			let runs: n8n.ExecutionRecord[] = [];
+
+			beforeAll(async () => {
+				// The poll at activation (main's start) read the history and emitted nothing.
+				await until('the poll at activation', async () => (polls.length > 0 ? true : undefined));
+				const first = [
+					api!.receiveMessage({ text: 'queue poll 1', pushName: 'Alice' }),
+					api!.receiveMessage({ text: 'queue poll 2', from: '447700900123' }),
+				];
+				await waitForEmitted(first.map((m) => m.id));
+				const second = [1, 2, 3].map((n) =>
+					api!.receiveMessage({ text: `queue poll later ${n}`, from: '4915112345678' }),
+				);
+				await waitForEmitted(second.map((m) => m.id));
+				injected = [...first, ...second].map((m) => m.id);
+				runs = await executions(POLLING_WORKFLOW.id);
+			}, 4 * MINUTE);
+
+			test('every poll comes from main: none from the worker or the webhook process', () => {
+				expect(polls.length).toBeGreaterThanOrEqual(3);
+				expect(polls.map((p) => roleOf(p.pid))).toEqual(polls.map(() => 'main'));
+				// n8n's own record (debug level): 1.x "Polling trigger initiated", 2.x "Poll trigger ...".
+				const initiated = /Poll(ing)? trigger initiated for workflow/;
+				expect(main!.log()).toMatch(
+					new RegExp(`${initiated.source} "${escapeRegExp(POLLING_WORKFLOW.name)}"`),
+				);
+				expect(worker!.log()).not.toMatch(initiated);
+				expect(webhook!.log()).not.toMatch(initiated);
+			});
+
+			test('every injected message is emitted exactly once, and only those', () => {
+				const ids = runs.flatMap((e) => (e.json(POLLING_NAME) ?? []).map((item) => item.id));
+				const byNumber = (a: number, b: number) => a - b;
+				expect((ids as number[]).sort(byNumber)).toEqual([...injected].sort(byNumber));
+				expect(ids.every((id) => (id as number) > NEWEST_SEED_ID)).toBe(true);
+			});
+
+			test('its executions are run by the worker', () => {
+				expect(runs.length).toBeGreaterThanOrEqual(1);
+				for (const run of runs) {
+					expect([run.status, run.mode]).toEqual(['success', 'trigger']);
+					expect(run.json('Received')).toHaveLength(run.json(POLLING_NAME)?.length ?? -1);
+					const id = escapeRegExp(run.id);
+					expect(worker!.log()).toMatch(
+						new RegExp(`Worker started execution ${id} \\(job \\d+\\)`),
+					);
+					for (const other of [main!, webhook!]) {
+						expect(other.log()).not.toMatch(new RegExp(`started execution ${id}\\b`, 'i'));
+					}
+				}
+			});
+		});
+
 		test('the API token is in no log of main, worker or webhook process, nor in the database or files', async () => {
 			const logs = { main: main!.log(), worker: worker!.log(), webhook: webhook!.log() };
 			// The logs are real: each process logged at debug level while it worked.
@@ -587,7 +730,3 @@ describe.each(SETUPS)(
 		});
 	},
 );
-
-// When the Polling Trigger lands: import its workflow with the others, activate it on main, and
-// assert that its executions (mode 'trigger') each hold one new message, none twice, and that
-// the poll ran on main only (main's log; the worker's and webhook's logs show no poll).
