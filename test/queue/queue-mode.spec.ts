@@ -52,11 +52,13 @@ import {
 	ALICE,
 	BOB,
 	MAIN_CREDENTIAL,
+	NEWEST_SEED_ID,
 	WAPPFLY_NODE_TYPE,
 	WAPPFLY_TRIGGER_TYPE,
 	actionCases,
 	byId,
 	linearWorkflow,
+	pollingWorkflow,
 	wappflyNode,
 	type ActionCase,
 } from '../e2e/support/workflows';
@@ -220,48 +222,13 @@ const TRIGGER_WORKFLOW: Workflow = {
 	settings: { executionOrder: 'v1' },
 };
 
-const POLLING_TRIGGER_TYPE = 'n8n-nodes-wappfly.wappflyPollingTrigger';
 const POLLING_NAME = 'New WhatsApp messages';
-/**
- * A poll every 5 seconds, as twelve poll times of one second each (as in polling.e2e.test.ts:
- * n8n refuses a poll cron that fires more than once a minute, 2.40 also one listing several
- * seconds; several poll times are allowed in both).
- */
-const EVERY_5_SECONDS = Array.from({ length: 12 }, (_, index) => ({
-	mode: 'custom',
-	cronExpression: `${index * 5} * * * * *`,
-}));
-/** The contract server's seed: history that must never come out. */
-const NEWEST_SEED_ID = 122;
-
-/** Wappfly Polling Trigger -> No Op: polled by main, its executions run by the worker. */
-const POLLING_WORKFLOW: Workflow = {
-	id: 'queuePollingTrg1',
-	name: 'Queue: Wappfly Polling Trigger',
-	nodes: [
-		{
-			id: 'queue-polling-node',
-			name: POLLING_NAME,
-			type: POLLING_TRIGGER_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { pollTimes: { item: EVERY_5_SECONDS }, options: {} },
-			credentials: { wappflyApi: MAIN_CREDENTIAL },
-		},
-		{
-			id: 'queue-polling-received',
-			name: 'Received',
-			type: 'n8n-nodes-base.noOp',
-			typeVersion: 1,
-			position: [220, 0],
-			parameters: {},
-		},
-	],
-	connections: {
-		[POLLING_NAME]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] },
-	},
-	settings: { executionOrder: 'v1' },
-};
+/** Wappfly Polling Trigger (every 5 s) -> No Op: polled by main, its executions run by the worker. */
+const POLLING_WORKFLOW = pollingWorkflow(
+	'queuePollingTrg1',
+	'Queue: Wappfly Polling Trigger',
+	POLLING_NAME,
+);
 
 // ---- helpers ----------------------------------------------------------------------------------
 
