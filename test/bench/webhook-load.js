@@ -17,7 +17,7 @@
  *   WAPPFLY_BENCH_VERSIONS   n8n lines, default '1,2'
  *   WAPPFLY_BENCH_MODES      default 'regular,queue'
  *   WAPPFLY_BENCH_RATES      POSTs per second, default '25,100'
- *   WAPPFLY_BENCH_COUNT      POSTs per target and round, default 300
+ *   WAPPFLY_BENCH_COUNT      POSTs per target and round, default 200
  *   WAPPFLY_BENCH_ROUNDS     default 2 (a b, then b a)
  *   WAPPFLY_BENCH_INFLIGHT   most requests open at once, default 64 (then sends wait: "late")
  *   WAPPFLY_BENCH_MAX_SECONDS  a phase stops sending after this, default 60
@@ -47,7 +47,7 @@ const MODES = setting('WAPPFLY_BENCH_MODES', 'regular,queue')
 	.map((m) => m.trim())
 	.filter((m) => m === 'regular' || m === 'queue');
 const RATES = setting('WAPPFLY_BENCH_RATES', '25,100').split(',').map(Number);
-const COUNT = Number(setting('WAPPFLY_BENCH_COUNT', '300'));
+const COUNT = Number(setting('WAPPFLY_BENCH_COUNT', '200'));
 const ROUNDS = Number(setting('WAPPFLY_BENCH_ROUNDS', '2'));
 const IN_FLIGHT = Number(setting('WAPPFLY_BENCH_INFLIGHT', '64'));
 const MAX_SECONDS = Number(setting('WAPPFLY_BENCH_MAX_SECONDS', '60'));
@@ -521,6 +521,7 @@ const HEADER = [
 ].join(' ');
 
 async function main() {
+	const benchStart = Date.now();
 	const cpu = os.cpus();
 	const machine = `${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, load ${os
 		.loadavg()
@@ -621,6 +622,7 @@ async function main() {
 			' lost = 2xx without an execution; dupl. = a message with two executions, or one not answered 2xx;' +
 			' /api/me = session reads the trigger made during the phases',
 	);
+	log(`# done in ${Math.round((Date.now() - benchStart) / 1000)} s`);
 }
 
 main().catch((err) => {
