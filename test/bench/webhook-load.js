@@ -21,6 +21,8 @@
  *   WAPPFLY_BENCH_ROUNDS     default 2 (a b, then b a)
  *   WAPPFLY_BENCH_INFLIGHT   most requests open at once, default 64 (then sends wait: "late")
  *   WAPPFLY_BENCH_MAX_SECONDS  a phase stops sending after this, default 60
+ *   WAPPFLY_BENCH_N8N_ENV    extra settings for every n8n process, e.g.
+ *                            'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true N8N_EXPRESSION_ENGINE_POOL_SIZE=4'
  * Results also go to .tmp/bench-webhook-<time>.json.
  */
 const crypto = require('node:crypto');
@@ -52,6 +54,13 @@ const ROUNDS = Number(setting('WAPPFLY_BENCH_ROUNDS', '2'));
 const IN_FLIGHT = Number(setting('WAPPFLY_BENCH_INFLIGHT', '64'));
 const MAX_SECONDS = Number(setting('WAPPFLY_BENCH_MAX_SECONDS', '60'));
 const WARM_UP = 20;
+/** @type {Record<string, string>} */
+const N8N_ENV = Object.fromEntries(
+	setting('WAPPFLY_BENCH_N8N_ENV', '')
+		.split(/\s+/)
+		.filter((pair) => pair.includes('='))
+		.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 const SECRET = ['bench', 'webhook', 'secret', '0123456789'].join('_');
 const TRIGGER_WEBHOOK_ID = '7c0d5a8e-3b1f-4f6a-8e2d-1a2b3c4d5e01';
@@ -270,7 +279,7 @@ async function startRegular(install, tgz, credentials) {
 		await n8n.importCredentials(uf, /** @type {any} */ (credentials));
 		await n8n.importWorkflows(uf, [TRIGGER_WORKFLOW, WEBHOOK_WORKFLOW]);
 		await n8n.activateWorkflows(uf, [TRIGGER_WORKFLOW.id, WEBHOOK_WORKFLOW.id]);
-		server = await n8n.startN8n(uf);
+		server = await n8n.startN8n(uf, { env: N8N_ENV });
 		await server.waitForWebhook(`${TRIGGER_WEBHOOK_ID}/webhook`);
 		await server.waitForWebhook(NODE_WEBHOOK_ID);
 	} catch (err) {
@@ -339,13 +348,14 @@ async function startQueue(install, tgz, credentials, services) {
 		processes.push(
 			await queue.startQueueProcess(folders.main, 'main', {
 				webhookUrl: `http://127.0.0.1:${webhookPort}/`,
+				env: N8N_ENV,
 			}),
 		);
 		await queue.waitForWebhookPg(install, cluster.db, `${TRIGGER_WEBHOOK_ID}/webhook`);
 		await queue.waitForWebhookPg(install, cluster.db, NODE_WEBHOOK_ID);
 		const [webhook, worker] = await Promise.all([
-			queue.startQueueProcess(folders.webhook, 'webhook', { port: webhookPort }),
-			queue.startQueueProcess(folders.worker, 'worker'),
+			queue.startQueueProcess(folders.webhook, 'webhook', { port: webhookPort, env: N8N_ENV }),
+			queue.startQueueProcess(folders.worker, 'worker', { env: N8N_ENV }),
 		]);
 		processes.push(webhook, worker);
 		return {
@@ -423,7 +433,13 @@ async function phase(instance, target, rate, count, api) {
 	const sent = await fire(target.url(instance.base), ids, target.body, rate);
 	const accepted = sent.filter((s) => s.status >= 200 && s.status < 300);
 	await drain(instance, target.workflowId, afterId, accepted.length);
-	const executions = await instance.executions(target.workflowId, afterId);
+	let executions = await instance.executions(target.workflowId, afterId);
+	// n8n may mark an execution finished a moment before its data is readable: read again (up to
+	// 10 s) while some finished execution shows no message id yet.
+	for (let tries = 0; tries < 20 && executions.some((e) => !target.idOf(e)); tries++) {
+		await sleep(500);
+		executions = await instance.executions(target.workflowId, afterId);
+	}
 	/** @type {Map<string, number>} */
 	const perId = new Map();
 	for (const execution of executions) {
@@ -531,6 +547,7 @@ async function main() {
 	log(
 		`# ${COUNT} POSTs per target and round, ${ROUNDS} rounds (ABBA), at most ${IN_FLIGHT} open at once, rates ${RATES.join(', ')}/s`,
 	);
+	if (Object.keys(N8N_ENV).length) log(`# n8n settings added: ${JSON.stringify(N8N_ENV)}`);
 	/** @type {Array<() => Promise<void>>} */
 	const cleanups = [];
 	const results = [];
@@ -612,7 +629,7 @@ async function main() {
 				dir,
 				`bench-webhook-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
 			);
-			fs.writeFileSync(file, JSON.stringify({ machine, results }, null, 2));
+			fs.writeFileSync(file, JSON.stringify({ machine, n8nEnv: N8N_ENV, results }, null, 2));
 			log(`\n# results: ${path.relative(PROJECT_DIR, file)}`);
 		}
 	}
