@@ -313,10 +313,14 @@ describe.each(SETUPS)(
 		}
 
 		/** n8n's own record of where an execution ran: the worker's log, and only the worker's. */
-		function expectRanOnWorker(executionId: string): void {
+		async function expectRanOnWorker(executionId: string): Promise<void> {
 			const id = escapeRegExp(executionId);
+			const finished = new RegExp(`Worker finished execution ${id} \\(job \\d+\\)`);
+			// The worker saves the execution as finished a moment before it logs so: wait for the line.
+			for (const until = Date.now() + 30_000; !finished.test(worker!.log()) && Date.now() < until; )
+				await sleep(200);
 			expect(worker!.log()).toMatch(new RegExp(`Worker started execution ${id} \\(job \\d+\\)`));
-			expect(worker!.log()).toMatch(new RegExp(`Worker finished execution ${id} \\(job \\d+\\)`));
+			expect(worker!.log()).toMatch(finished);
 			for (const other of [main!, webhook!]) {
 				expect(other.log()).not.toMatch(new RegExp(`started execution ${id}\\b`, 'i'));
 			}
@@ -432,7 +436,7 @@ describe.each(SETUPS)(
 			expect(execution.id).toBe(beforeWorker.executions[0].id);
 			expect(execution.status).toBe('success');
 			expect(execution.mode).toBe('webhook');
-			expectRanOnWorker(execution.id);
+			await expectRanOnWorker(execution.id);
 			const sends = api!.requests.filter((r) => r.path === '/api/messages/send');
 			expect(sends.map((r) => [body(r), r.status])).toEqual([[{ to: ALICE, text: TEXT }, 200]]);
 			expect(execution.json('Send')).toEqual([
@@ -446,7 +450,7 @@ describe.each(SETUPS)(
 			expect(post.status).toBe(200);
 			const [execution] = await waitForExecutions(invoice.id);
 			expect(execution.status).toBe('success');
-			expectRanOnWorker(execution.id);
+			await expectRanOnWorker(execution.id);
 			expect(api!.requests.filter((r) => r.path === '/api/messages/document')).toHaveLength(1);
 			const sent = sentOnce('/api/messages/document', FIXTURES.invoice);
 			expect(body(sent)).toMatchObject({
@@ -464,7 +468,7 @@ describe.each(SETUPS)(
 			const post = await api!.sendInbound(productionUrl(WEBHOOK_IDS.continueOnFail), {});
 			expect(post.status).toBe(200);
 			const [execution] = await waitForExecutions(cof.workflow.id);
-			expectRanOnWorker(execution.id);
+			await expectRanOnWorker(execution.id);
 			cof.check({
 				execution,
 				output: (execution.json(cof.node) ?? []) as IDataObject[],
@@ -551,7 +555,7 @@ describe.each(SETUPS)(
 					['success', 'webhook'],
 					['success', 'webhook'],
 				]);
-				for (const execution of all) expectRanOnWorker(execution.id);
+				for (const execution of all) await expectRanOnWorker(execution.id);
 			});
 
 			test('the decrypted file is stored once where all processes read binary data, and the worker forwards it byte for byte', async () => {
