@@ -57,7 +57,9 @@ const WARM_UP = 20;
 /** @type {Record<string, string>} */
 const N8N_ENV = Object.fromEntries(
 	setting('WAPPFLY_BENCH_N8N_ENV', '')
-		.split(/\s+/)
+		// A space followed by NAME= starts the next setting: a value may hold spaces (NODE_OPTIONS).
+		.split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)
+		.map((pair) => pair.trim())
 		.filter((pair) => pair.includes('='))
 		.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
