@@ -108,6 +108,9 @@ export const nodeTypes: INodeTypes = {
 } as INodeTypes;
 
 class MemoryCredentialsHelper extends ICredentialsHelper {
+	/** How many times n8n read (in a real n8n: loaded and decrypted) a credential. */
+	reads = 0;
+
 	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -163,6 +166,7 @@ class MemoryCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: unknown,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads++;
 		return { ...this.data[type] };
 	}
 
@@ -240,6 +244,8 @@ export interface RunResult {
 	/** The error that stopped the node, when it did. */
 	error?: Error & { description?: string | null; httpCode?: string | null; context?: IDataObject };
 	run: IRun;
+	/** How many times the run read the credential (a database read and a decryption in n8n). */
+	credentialReads: number;
 }
 
 const WAPPFLY_NODE = 'Wappfly';
@@ -289,6 +295,7 @@ export async function runWappfly(options: RunOptions): Promise<RunResult> {
 		items: task?.data?.main?.[0] ?? [],
 		error: (task?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,
+		credentialReads: (additionalData.credentialsHelper as MemoryCredentialsHelper).reads,
 	};
 }
 
