@@ -9,7 +9,12 @@ import {
 import { MEDIA_TIMEOUT_MS, recipient, timeoutOption } from '../common.descriptions';
 import { getChatJid, getOptions, getTimeout, invalidParameter } from '../parameters';
 import type { WappflyOperation } from '../types';
-import { mediaSourceProperties, prepareMediaFile, type MediaFile } from './mediaInput';
+import {
+	mediaSourceProperties,
+	prepareMediaFile,
+	type MediaFile,
+	type MediaSource,
+} from './mediaInput';
 
 type MediaOption = 'caption' | 'fileName' | 'mimeType';
 
@@ -137,10 +142,12 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 
 		async prepare(itemIndex) {
 			const to = getChatJid.call(this, itemIndex, 'to', 'To');
-			const options = getOptions.call(this, itemIndex) as MediaOptions;
-			const timeoutMs = getTimeout.call(this, itemIndex, MEDIA_TIMEOUT_MS);
+			const rawOptions = getOptions.call(this, itemIndex);
+			const options = rawOptions as MediaOptions;
+			const timeoutMs = getTimeout.call(this, itemIndex, MEDIA_TIMEOUT_MS, rawOptions);
 			const mimeOverride = options.mimeType?.trim() || undefined;
-			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs);
+			const source = this.getNodeParameter('mediaSource', itemIndex, 'binary') as MediaSource;
+			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs, source);
 
 			const checkFamily = (file: MediaFile) => {
 				const type = mimeOverride ?? file.mimeType;
@@ -154,7 +161,6 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 				}
 			};
 			// Files whose type is known now are checked before anything is sent; URLs on download.
-			const source = this.getNodeParameter('mediaSource', itemIndex, 'binary');
 			if (source !== 'url') checkFamily(await readFile());
 
 			return {
