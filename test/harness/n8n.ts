@@ -3,7 +3,7 @@
  * contexts, request helpers and binary-data service), as close to a real n8n as a test
  * process gets without a database: credentials are held in memory by a small
  * ICredentialsHelper that authenticates exactly the way n8n's does (the credential's
- * declarative `authenticate`, resolved by the real expression engine).
+ * `authenticate` function, or a declarative one resolved by the real expression engine).
  */
 import { Container } from '@n8n/di';
 import {
