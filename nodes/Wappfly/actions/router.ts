@@ -52,17 +52,33 @@ function findOperation(ctx: IExecuteFunctions, itemIndex: number): WappflyOperat
 	return definition;
 }
 
+/** Reads change nothing on the line and cost no quota: this many of them run at once. */
+export const READS_IN_FLIGHT = 8;
+
 /**
  * Validates every item first, so that a bad item stops the node before anything is sent
  * (unless Continue On Fail is on), then sends the items one by one, in order.
- *
- * Per item, only the item's own fields are evaluated: Resource and Operation take no
- * expressions and are read once, and the credential is read once, before the first request.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const output: INodeExecutionData[][] = items.map(() => []);
 	const calls: Array<PreparedCall | undefined> = [];
+	// n8n loads and decrypts the credential on every read: it is read once, before the first
+	// request, and shared by all (after a failed read, the next request tries again).
+	let connecting: Promise<WappflyConnection> | undefined;
+	const connect = (itemIndex: number) => {
+		if (!connecting) {
+			connecting = openWappflyConnection.call(this, itemIndex);
+			connecting.catch(() => (connecting = undefined));
+		}
+		return connecting;
+	};
+	const send = async (itemIndex: number, call: PreparedCall): Promise<INodeExecutionData[]> => {
+		const request = await call.buildRequest();
+		const connection = await connect(itemIndex);
+		const response = await wappflyApiRequest.call(this, request, itemIndex, connection);
+		return toItems(call, response).map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	};
 
 	const fail = (error: unknown, itemIndex: number) => {
 		const wrapped = asError(this, error, itemIndex);
@@ -70,6 +86,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		output[itemIndex] = [errorItem(wrapped, itemIndex)];
 	};
 
+	// Resource and Operation take no expressions: read once. Each item's own fields are read once.
 	let definition: WappflyOperation | undefined;
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
@@ -80,23 +97,52 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		}
 	}
 
-	// Read before the first request; after a failed read, the next item tries again.
-	let connection: WappflyConnection | undefined;
+	if (definition?.read) {
+		await readAll(calls, send, fail, output);
+		return [output.flat()];
+	}
+
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const call = calls[itemIndex];
 		if (!call) continue;
 		try {
-			const request = await call.buildRequest();
-			connection ??= await openWappflyConnection.call(this, itemIndex);
-			const response = await wappflyApiRequest.call(this, request, itemIndex, connection);
-			output[itemIndex] = toItems(call, response).map((json) => ({
-				json,
-				pairedItem: { item: itemIndex },
-			}));
+			output[itemIndex] = await send(itemIndex, call);
 		} catch (error) {
 			fail(error, itemIndex);
 		}
 	}
 
 	return [output.flat()];
+}
+
+type Outcome = { items: INodeExecutionData[] } | { error: unknown };
+
+/**
+ * Runs read calls READS_IN_FLIGHT at a time, and takes their answers in item order: the items
+ * come out in input order, and a failure stops the node at the same item as one by one would
+ * (the reads already under way then finish unseen).
+ */
+async function readAll(
+	calls: Array<PreparedCall | undefined>,
+	send: (itemIndex: number, call: PreparedCall) => Promise<INodeExecutionData[]>,
+	fail: (error: unknown, itemIndex: number) => void,
+	output: INodeExecutionData[][],
+): Promise<void> {
+	const queue = calls.flatMap((call, itemIndex) => (call ? [{ call, itemIndex }] : []));
+	const started: Array<Promise<Outcome>> = [];
+	for (let next = 0; next < queue.length; next++) {
+		while (started.length < Math.min(queue.length, next + READS_IN_FLIGHT)) {
+			const { call, itemIndex } = queue[started.length];
+			started.push(
+				send(itemIndex, call).then(
+					(items) => ({ items }),
+					(error: unknown) => ({ error }),
+				),
+			);
+		}
+		const outcome = await started[next];
+		const { itemIndex } = queue[next];
+		if ('error' in outcome) fail(outcome.error, itemIndex);
+		else output[itemIndex] = outcome.items;
+	}
 }
