@@ -1,6 +1,4 @@
 import type {
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -69,24 +67,31 @@ export interface WappflyConnection {
 	credentials: WappflyCredentials;
 	/** The credential's Base URL, normalized: the only origin the token is sent to. */
 	baseURL: string;
-	/** The same credential in the shape n8n's request helper takes instead of reading it again. */
-	decrypted: ICredentialsDecrypted;
+	/** The same credential, given to httpRequestWithAuthentication so that it is not read again. */
+	authentication: AuthenticationOptions;
 }
+
+type AuthenticationOptions = Parameters<
+	IExecuteFunctions['helpers']['httpRequestWithAuthentication']
+>[2];
 
 export async function openWappflyConnection(
 	this: WappflyContext,
 	itemIndex?: number,
 ): Promise<WappflyConnection> {
-	const credentials = await getWappflyCredentials.call(this, itemIndex);
+	const data = await (this as IExecuteFunctions).getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const credentials = data as unknown as WappflyCredentials;
 	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
 	return {
 		credentials,
 		baseURL: normalizeBaseUrl(credentials.baseUrl),
-		decrypted: {
-			id: reference?.id ?? '',
-			name: reference?.name ?? '',
-			type: CREDENTIAL_TYPE,
-			data: credentials as unknown as ICredentialDataDecryptedObject,
+		authentication: {
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: CREDENTIAL_TYPE,
+				data,
+			},
 		},
 	};
 }
@@ -102,7 +107,7 @@ export async function wappflyApiRequest(
 	itemIndex?: number,
 	connection?: WappflyConnection,
 ): Promise<unknown> {
-	const { credentials, baseURL, decrypted } =
+	const { credentials, baseURL, authentication } =
 		connection ?? (await openWappflyConnection.call(this, itemIndex));
 	const timeout = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
@@ -139,7 +144,7 @@ export async function wappflyApiRequest(
 			this,
 			CREDENTIAL_TYPE,
 			options,
-			{ credentialsDecrypted: decrypted },
+			authentication,
 		)) as IN8nHttpFullResponse;
 	} catch (error) {
 		throw networkError(this.getNode(), error, baseURL, timeout, credentials.apiToken, itemIndex);
