@@ -60,6 +60,41 @@ function median(values) {
  * @typedef {{ key: string, kind: 'send' | 'read', label: string, ours: boolean, node: (name: string, baseUrl: string) => Record<string, unknown> }} Variant
  */
 
+/**
+ * The Wappfly node with the bench's credential.
+ * @param {string} name
+ * @param {Record<string, unknown>} parameters
+ */
+function wappflyNode(name, parameters) {
+	return {
+		name,
+		type: 'n8n-nodes-wappfly.wappfly',
+		typeVersion: 1,
+		parameters: { ...parameters, options: {} },
+		credentials: { wappflyApi: WAPPFLY_CREDENTIAL },
+	};
+}
+
+/**
+ * n8n's HTTP Request node making the same calls, with the token in a header parameter or from a
+ * Header Auth credential.
+ * @param {'send' | 'read'} kind
+ * @returns {Variant[]}
+ */
+function httpVariants(kind) {
+	const labels = {
+		parameter: 'HTTP Request, token in a header parameter',
+		credential: 'HTTP Request, Header Auth credential',
+	};
+	return /** @type {const} */ (['parameter', 'credential']).map((auth) => ({
+		key: `http-${kind}-${auth}`,
+		kind,
+		label: labels[auth],
+		ours: false,
+		node: (name, baseUrl) => httpNode(name, baseUrl, kind, auth),
+	}));
+}
+
 /** @type {Variant[]} */
 const VARIANTS = [
 	{
@@ -67,67 +102,29 @@ const VARIANTS = [
 		kind: 'send',
 		label: 'Wappfly node, Send Text',
 		ours: true,
-		node: (name) => ({
-			name,
-			type: 'n8n-nodes-wappfly.wappfly',
-			typeVersion: 1,
-			parameters: {
+		node: (name) =>
+			wappflyNode(name, {
 				resource: 'message',
 				operation: 'sendText',
 				to: { __rl: true, mode: 'id', value: '={{ $json.phone }}' },
 				text: '={{ $json.text }}',
-				options: {},
-			},
-			credentials: { wappflyApi: WAPPFLY_CREDENTIAL },
-		}),
+			}),
 	},
-	{
-		key: 'httpSendParam',
-		kind: 'send',
-		label: 'HTTP Request, token in a header parameter',
-		ours: false,
-		node: (name, baseUrl) => httpNode(name, baseUrl, 'send', 'parameter'),
-	},
-	{
-		key: 'httpSendAuth',
-		kind: 'send',
-		label: 'HTTP Request, Header Auth credential',
-		ours: false,
-		node: (name, baseUrl) => httpNode(name, baseUrl, 'send', 'credential'),
-	},
+	...httpVariants('send'),
 	{
 		key: 'wappflyRead',
 		kind: 'read',
 		label: 'Wappfly node, Get History',
 		ours: true,
-		node: (name) => ({
-			name,
-			type: 'n8n-nodes-wappfly.wappfly',
-			typeVersion: 1,
-			parameters: {
+		node: (name) =>
+			wappflyNode(name, {
 				resource: 'chat',
 				operation: 'getHistory',
 				chat: { __rl: true, mode: 'id', value: '={{ $json.chat }}' },
 				limit: 20,
-				options: {},
-			},
-			credentials: { wappflyApi: WAPPFLY_CREDENTIAL },
-		}),
+			}),
 	},
-	{
-		key: 'httpReadParam',
-		kind: 'read',
-		label: 'HTTP Request, token in a header parameter',
-		ours: false,
-		node: (name, baseUrl) => httpNode(name, baseUrl, 'read', 'parameter'),
-	},
-	{
-		key: 'httpReadAuth',
-		kind: 'read',
-		label: 'HTTP Request, Header Auth credential',
-		ours: false,
-		node: (name, baseUrl) => httpNode(name, baseUrl, 'read', 'credential'),
-	},
+	...httpVariants('read'),
 ];
 
 /**
