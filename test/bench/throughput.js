@@ -457,7 +457,7 @@ async function main() {
 					`plain node:http client, new connection per call: ${seconds(floor.send)} for ${N} sends, ${seconds(floor.read)} for ${N} reads`,
 			);
 			print(
-				'node                                         | kind  | rounds (executionTime)          | best     | median   | ratio best | ratio median',
+				'node                                         | kind  | rounds (executionTime)          | best     | median   | ratio best | ratio median | ratio in each round (median)',
 			);
 			for (const kind of /** @type {const} */ (['send', 'read'])) {
 				const ours = VARIANTS.find((v) => v.kind === kind && v.ours);
@@ -467,9 +467,11 @@ async function main() {
 				for (const variant of VARIANTS.filter((v) => v.kind === kind)) {
 					const best = Math.min(...t[variant.key]);
 					const mid = median(t[variant.key]);
+					// Within one round both nodes ran under the same load from the rest of the machine.
+					const perRound = t[variant.key].map((ms, round) => t[ours.key][round] / ms);
 					const ratios = variant.ours
-						? '           |'
-						: ` ${times(ourBest / best).padStart(10)} | ${times(ourMedian / mid).padStart(12)}`;
+						? '            |              |'
+						: ` ${times(ourBest / best).padStart(10)} | ${times(ourMedian / mid).padStart(12)} | ${perRound.map(times).join(' ')} (${times(median(perRound))})`;
 					print(
 						`${variant.label.padEnd(44)} | ${kind.padEnd(5)} | ${t[variant.key].map((ms) => seconds(ms)).join(' ')} | ${seconds(best)} | ${seconds(mid)} |${ratios}`,
 					);
