@@ -3,13 +3,11 @@
  * few at once. A small Wappfly-shaped server on 127.0.0.1 answers each request after a short
  * pause and counts how many are open at the same time, which the contract server cannot show.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { READS_IN_FLIGHT } from '../../nodes/Wappfly/actions/router';
 import { byId, run } from '../harness/fixtures';
+import { crypto, http, startTimer } from '../support/node';
 
-const TOKEN = 'concurrency-token-0123456789';
+const apiToken = crypto.randomBytes(16).toString('hex');
 /** Requests for this chat are answered with HTTP 500. */
 const FAILING = '15559999999@s.whatsapp.net';
 
@@ -26,7 +24,7 @@ let stub: Stub;
 beforeEach(async () => {
 	let open = 0;
 	const state = { arrived: [] as string[], maxOpen: 0 };
-	const server: Server = createServer((req, res) => {
+	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
@@ -38,9 +36,9 @@ beforeEach(async () => {
 					? (url.searchParams.get('jid') ?? '')
 					: (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to: string }).to;
 			state.arrived.push(target);
-			const ok = req.headers['x-api-token'] === TOKEN && target !== FAILING;
+			const ok = req.headers['x-api-token'] === apiToken && target !== FAILING;
 			// A deliberate pause, so that requests sent at the same time are open together.
-			setTimeout(() => {
+			startTimer(() => {
 				open--;
 				res.writeHead(ok ? 200 : 500, { 'content-type': 'application/json' });
 				res.end(
@@ -57,7 +55,7 @@ beforeEach(async () => {
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	stub = {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
 		get arrived() {
 			return state.arrived;
 		},
@@ -75,7 +73,7 @@ const jid = (number: string) => `${number}@s.whatsapp.net`;
 const history = { resource: 'chat', operation: 'getHistory', chat: byId('={{ $json.chat }}') };
 
 test(`20 reads run at most ${READS_IN_FLIGHT} at once, and come out in input order`, async () => {
-	const result = await run({ apiToken: TOKEN, baseUrl: stub.url }, history, {
+	const result = await run({ apiToken, baseUrl: stub.url }, history, {
 		items: chats.map((chat) => ({ json: { chat } })),
 	});
 	expect(result.error).toBeUndefined();
@@ -89,7 +87,7 @@ test(`20 reads run at most ${READS_IN_FLIGHT} at once, and come out in input ord
 
 test('a failing read stops the node at that item, as reading one by one would', async () => {
 	const items = chats.map((chat, index) => ({ json: { chat: index === 5 ? FAILING : chat } }));
-	const result = await run({ apiToken: TOKEN, baseUrl: stub.url }, history, { items });
+	const result = await run({ apiToken, baseUrl: stub.url }, history, { items });
 	expect(result.error?.message).toMatch(/Injected failure for 15559999999/);
 	expect(result.error?.context?.itemIndex).toBe(5);
 	expect(result.items).toEqual([]);
@@ -99,7 +97,7 @@ test('a failing read stops the node at that item, as reading one by one would', 
 
 test('with Continue On Fail, a failing read gives one error item in its place', async () => {
 	const items = chats.map((chat, index) => ({ json: { chat: index === 5 ? FAILING : chat } }));
-	const result = await run({ apiToken: TOKEN, baseUrl: stub.url }, history, {
+	const result = await run({ apiToken, baseUrl: stub.url }, history, {
 		items,
 		continueOnFail: true,
 	});
@@ -114,7 +112,7 @@ test('with Continue On Fail, a failing read gives one error item in its place', 
 
 test('sends never overlap: one at a time, in item order', async () => {
 	const result = await run(
-		{ apiToken: TOKEN, baseUrl: stub.url },
+		{ apiToken, baseUrl: stub.url },
 		{ resource: 'message', operation: 'sendText', to: byId('={{ $json.to }}'), text: 'Hi' },
 		{ items: chats.map((to) => ({ json: { to: `+${to}` } })) },
 	);
