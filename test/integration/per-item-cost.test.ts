@@ -73,31 +73,3 @@ test('each parameter is evaluated once per item; resource and operation once per
 	expect(result.error).toBeUndefined();
 	expect(counts).toEqual({ resource: 1, operation: 1, to: 5, text: 5, options: 5 });
 });
-
-test('a media send evaluates each of its parameters once per item', async () => {
-	const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
-	const { result, counts } = await countParameterReads(() =>
-		run(
-			credentials(),
-			{
-				resource: 'message',
-				operation: 'sendImage',
-				to: byId('={{ $json.to }}'),
-				mediaSource: 'base64',
-				base64: gif.toString('base64'),
-				options: { caption: 'A pixel' },
-			},
-			{ items: items.slice(0, 2) },
-		),
-	);
-	expect(result.error).toBeUndefined();
-	expect(server().requests).toHaveLength(2);
-	expect(counts).toEqual({
-		resource: 1,
-		operation: 1,
-		to: 2,
-		mediaSource: 2,
-		base64: 2,
-		options: 2,
-	});
-});

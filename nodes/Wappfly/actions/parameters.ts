@@ -138,14 +138,12 @@ export function getOptions(this: IExecuteFunctions, itemIndex: number): IDataObj
 	return this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
-/** The Timeout option; pass `options` when the operation has already read them. */
 export function getTimeout(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	defaultMs = DEFAULT_TIMEOUT_MS,
-	options: IDataObject = getOptions.call(this, itemIndex),
 ): number {
-	const timeout = (options as CommonOptions).timeout ?? defaultMs;
+	const timeout = (getOptions.call(this, itemIndex) as CommonOptions).timeout ?? defaultMs;
 	if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 1) {
 		throw invalidParameter(
 			this,

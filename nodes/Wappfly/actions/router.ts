@@ -96,7 +96,6 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			fail(error, itemIndex);
 		}
 	}
-
 	if (definition?.read) {
 		await readAll(calls, send, fail, output);
 		return [output.flat()];

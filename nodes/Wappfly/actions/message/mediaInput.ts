@@ -224,8 +224,8 @@ export async function prepareMediaFile(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	timeoutMs: number,
-	source = this.getNodeParameter('mediaSource', itemIndex, 'binary') as MediaSource,
 ): Promise<() => Promise<MediaFile>> {
+	const source = this.getNodeParameter('mediaSource', itemIndex, 'binary') as MediaSource;
 	if (source === 'binary') return await fromBinary(this, itemIndex);
 	if (source === 'base64') return fromBase64(this, itemIndex);
 	return fromUrl(this, itemIndex, timeoutMs);

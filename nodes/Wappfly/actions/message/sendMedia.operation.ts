@@ -9,12 +9,7 @@ import {
 import { MEDIA_TIMEOUT_MS, recipient, timeoutOption } from '../common.descriptions';
 import { getChatJid, getOptions, getTimeout, invalidParameter } from '../parameters';
 import type { WappflyOperation } from '../types';
-import {
-	mediaSourceProperties,
-	prepareMediaFile,
-	type MediaFile,
-	type MediaSource,
-} from './mediaInput';
+import { mediaSourceProperties, prepareMediaFile, type MediaFile } from './mediaInput';
 
 type MediaOption = 'caption' | 'fileName' | 'mimeType';
 
@@ -142,12 +137,10 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 
 		async prepare(itemIndex) {
 			const to = getChatJid.call(this, itemIndex, 'to', 'To');
-			const rawOptions = getOptions.call(this, itemIndex);
-			const options = rawOptions as MediaOptions;
-			const timeoutMs = getTimeout.call(this, itemIndex, MEDIA_TIMEOUT_MS, rawOptions);
+			const options = getOptions.call(this, itemIndex) as MediaOptions;
+			const timeoutMs = getTimeout.call(this, itemIndex, MEDIA_TIMEOUT_MS);
 			const mimeOverride = options.mimeType?.trim() || undefined;
-			const source = this.getNodeParameter('mediaSource', itemIndex, 'binary') as MediaSource;
-			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs, source);
+			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs);
 
 			const checkFamily = (file: MediaFile) => {
 				const type = mimeOverride ?? file.mimeType;
@@ -161,6 +154,7 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 				}
 			};
 			// Files whose type is known now are checked before anything is sent; URLs on download.
+			const source = this.getNodeParameter('mediaSource', itemIndex, 'binary');
 			if (source !== 'url') checkFamily(await readFile());
 
 			return {
