@@ -3,5 +3,7 @@
 module.exports = {
 	Wappfly: require('./dist/nodes/Wappfly/Wappfly.node.js').Wappfly,
 	WappflyTrigger: require('./dist/nodes/WappflyTrigger/WappflyTrigger.node.js').WappflyTrigger,
+	WappflyPollingTrigger: require('./dist/nodes/WappflyPollingTrigger/WappflyPollingTrigger.node.js')
+		.WappflyPollingTrigger,
 	WappflyApi: require('./dist/credentials/WappflyApi.credentials.js').WappflyApi,
 };

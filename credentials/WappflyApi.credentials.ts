@@ -60,6 +60,16 @@ export class WappflyApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "").replace(/\\/api$/, "")}}',
 			url: '/api/me',
 			method: 'GET',
+			// n8n's HTTP client would carry X-API-Token along to wherever a redirect points.
+			disableFollowRedirect: true,
 		},
+		// Shown by n8n 2.x for a redirect (n8n 1.x shows "Request failed with status code 30x").
+		rules: [301, 302, 303, 307, 308].map((value) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value,
+				message: `Wappfly redirected the request to another address (HTTP ${value}). n8n does not follow it, so that the API token is not sent elsewhere. Set the Base URL to the address the API really answers on (for example https:// instead of http://, or without a path).`,
+			},
+		})),
 	};
 }

@@ -41,9 +41,11 @@ export interface ScreenshotReport {
 	outDir: string;
 	/** Screenshot name (without .png) -> absolute path. */
 	files: Record<string, string>;
-	/** Our node types, from package.json's `n8n.nodes`. */
+	/** Our node types on the main workflow, from package.json's `n8n.nodes` (not the polling trigger). */
 	nodeTypes: string[];
 	hasTrigger: boolean;
+	/** Whether package.json lists the Wappfly Polling Trigger (then wappfly-polling-trigger.png is taken). */
+	hasPollingTrigger: boolean;
 	canvas: CanvasNode[];
 	/** The same canvas in n8n's dark theme. */
 	canvasDark: CanvasNode[];
@@ -73,13 +75,15 @@ export interface ScreenshotReport {
 	notes: string[];
 	/** ms per phase */
 	timings: Record<string, number>;
+	/** The Chrome version in the browser's user agent, e.g. '153.0.8010.0'. */
+	browserVersion: string;
 }
 
 export function takeScreenshots(opts?: {
 	/** Default: docs/screenshots of the project. */
 	outDir?: string;
 	projectDir?: string;
-	/** Default: $WAPPFLY_CHROMIUM or /usr/bin/chromium. */
+	/** Default: $WAPPFLY_CHROMIUM, else the npm package @sparticuz/chromium's (ensureChromium). */
 	chromium?: string;
 	/** Keep the n8n user folder. */
 	keep?: boolean;
@@ -108,4 +112,3 @@ export const NAMES: {
 
 export const NOT_INSTALLED: RegExp;
 
-export const DEFAULT_CHROMIUM: string;

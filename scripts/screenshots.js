@@ -16,17 +16,22 @@
  *    lanes: Manual Trigger -> Read/Write Files (an invoice.pdf) -> Wappfly "Send Document" (media
  *    from a binary field), and Wappfly Trigger -> Wappfly "Reply";
  * 4. starts n8n with the editor, creates the owner account through the REST API, and drives
- *    the editor with playwright-core in the Debian chromium (/usr/bin/chromium): runs the Send
+ *    the editor with playwright-core in headless Chromium (from the pinned dev dependency
+ *    @sparticuz/chromium, unpacked once by test/e2e/lib/install-n8n.js): runs the Send
  *    Document step, opens each panel, the credential dialog and the node picker.
  *
  * Screenshots (1440x900): workflow.png, wappfly-node.png, wappfly-credential.png,
  * wappfly-trigger.png, node-picker.png, example-ai-agent.png (the AI Agent example of
- * examples/, with the Wappfly node as a tool), workflow-dark.png. Every example workflow is also
- * opened and its canvas reported.
+ * examples/, with the Wappfly node as a tool), wappfly-pacing.png (Options > Pacing in the daily
+ * broadcast example), send-and-wait-waiting.png (a Send and Wait for Response execution waiting,
+ * run from the editor), send-and-wait-page.png (the page its approve link opens, 420x800),
+ * wappfly-polling-trigger.png (the Wappfly Polling Trigger's panel after "Fetch Test Event", in a
+ * workflow of its own), workflow-dark.png. Every example workflow is also opened and its canvas
+ * reported.
  *
  * `takeScreenshots()` returns what the editor showed (panel texts, parameter inputs, canvas
  * nodes and their icons, console messages, failed requests) for test/e2e/editor.e2e.test.ts.
- * Chromium: `apt-get install -y chromium` (Debian); another binary via $WAPPFLY_CHROMIUM.
+ * Chromium: `npm ci` brings it (@sparticuz/chromium); another binary via $WAPPFLY_CHROMIUM.
  */
 
 const fs = require('node:fs');
@@ -34,13 +39,12 @@ const os = require('node:os');
 const path = require('node:path');
 
 const PROJECT_DIR = path.resolve(__dirname, '..');
-const { ensureN8n } = require('../test/e2e/lib/install-n8n');
+const { ensureN8n, ensureChromium } = require('../test/e2e/lib/install-n8n');
 const n8n = require('../test/e2e/lib/n8n-instance');
 const { packIsolated } = require('../test/support/packed-package');
 const { startWappflyServer, SEED } = require('../test/server/wappfly-server');
 
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-/** Flags that let Debian's chromium run as root in a container with no outside network. */
+/** Flags that let Chromium run headless as root in a container with no outside network. */
 const CHROMIUM_ARGS = [
 	'--no-sandbox',
 	'--disable-gpu',
@@ -62,12 +66,18 @@ const OWNER = {
 /** The id and name the example workflows (examples/*.json) use for their Wappfly credential. */
 const CREDENTIAL = { id: 'wappflyCred00001', name: 'Wappfly account' };
 const WORKFLOW_ID = 'wappflyShotFlow1';
+const POLLING_WORKFLOW_ID = 'wappflyShotPoll1';
+const POLLING_NAME = 'Wappfly Polling Trigger';
+const WAIT_WORKFLOW_ID = 'wappflyShotWait1';
+/** The node of examples/daily-broadcast.json that shows Options > Pacing. */
+const PACING_EXAMPLE = { id: 'wfyExBroadcast01', node: 'Send the daily message' };
 const NAMES = {
 	manual: 'When clicking ‘Execute workflow’',
 	read: 'Read invoice.pdf',
 	send: 'Send invoice',
 	trigger: 'Wappfly Trigger',
 	reply: 'Reply',
+	ask: 'Ask for approval',
 };
 
 /**
@@ -92,6 +102,10 @@ function knownN8nNoise(packageName) {
 		{
 			why: 'the editor asks for the last successful execution of a workflow that has none yet (404)',
 			matches: ({ url }) => /\/rest\/workflows\/[^/]+\/executions\/last-successful$/.test(url),
+		},
+		{
+			why: "after a run the editor asks for the Manual Trigger's output schema, which n8n-nodes-base does not ship (404)",
+			matches: ({ url }) => /\/schemas\/n8n-nodes-base\.manualTrigger\/[\d.]+\.json$/.test(url),
 		},
 		{
 			why: "the node picker's package details look the community package up on registry.npmjs.org; the script refuses every request to another host (and the package may not be published yet)",
@@ -163,8 +177,10 @@ const NOT_INSTALLED = /Install this node to use it|not currently installed|node 
  * @typedef {object} ScreenshotReport
  * @property {string} outDir
  * @property {Record<string, string>} files   screenshot name -> absolute path
- * @property {string[]} nodeTypes             our node types (from package.json's n8n.nodes)
+ * @property {string[]} nodeTypes             our node types on the main workflow (from package.json's
+ *                                           n8n.nodes; the polling trigger has a workflow of its own)
  * @property {boolean} hasTrigger
+ * @property {boolean} hasPollingTrigger
  * @property {CanvasNode[]} canvas           as the editor first showed it
  * @property {CanvasNode[]} canvasDark
  * @property {Array<{ file: string, id: string, name: string, types: string[], canvas: CanvasNode[] }>} examples
@@ -184,7 +200,53 @@ const NOT_INSTALLED = /Install this node to use it|not currently installed|node 
  * @property {string} n8nLog                   what `n8n start` printed (log level warn)
  * @property {string[]} notes                  things that went differently than planned
  * @property {Record<string, number>} timings  ms per phase
+ * @property {string} browserVersion  the Chrome version of the browser's user agent
  */
+
+/**
+ * A workflow of its own for the Wappfly Polling Trigger: new messages every minute, answered.
+ * @param {string} packageName
+ */
+function buildPollingWorkflow(packageName) {
+	const credentials = { wappflyApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } };
+	return {
+		id: POLLING_WORKFLOW_ID,
+		name: 'Wappfly: answer new messages (polling)',
+		nodes: [
+			{
+				id: '8b0c6a44-0006-4c1e-9a7e-000000000006',
+				name: POLLING_NAME,
+				type: `${packageName}.wappflyPollingTrigger`,
+				typeVersion: 1,
+				position: [0, 0],
+				credentials,
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					options: { ignoreGroups: true, messageTypes: ['text'] },
+				},
+			},
+			{
+				id: '8b0c6a44-0007-4c1e-9a7e-000000000007',
+				name: NAMES.reply,
+				type: `${packageName}.wappfly`,
+				typeVersion: 1,
+				position: [240, 0],
+				credentials,
+				parameters: {
+					resource: 'message',
+					operation: 'reply',
+					to: { __rl: true, mode: 'id', value: '={{ $json.chatJid }}' },
+					messageId: '={{ $json.messageId }}',
+					text: 'Thanks, we got your message and answer shortly.',
+					options: {},
+				},
+			},
+		],
+		connections: { [POLLING_NAME]: { main: [[{ node: NAMES.reply, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
 
 /**
  * The project's example workflows (examples/*.json), to open in the editor as a user who imports
@@ -323,6 +385,48 @@ function buildWorkflow(packageName, invoicePath, withTrigger) {
 		name: 'Wappfly: auto-reply and invoice',
 		nodes,
 		connections,
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
+
+/**
+ * Manual Trigger -> Wappfly Send and Wait for Response (approve or decline).
+ * @param {string} packageName
+ */
+function buildWaitWorkflow(packageName) {
+	return {
+		id: WAIT_WORKFLOW_ID,
+		name: 'Wappfly: ask for approval',
+		nodes: [
+			{
+				id: '8b0c6a44-0006-4c1e-9a7e-000000000006',
+				name: NAMES.manual,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: '8b0c6a44-0007-4c1e-9a7e-000000000007',
+				name: NAMES.ask,
+				type: `${packageName}.wappfly`,
+				typeVersion: 1,
+				position: [240, 0],
+				credentials: { wappflyApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+				parameters: {
+					resource: 'message',
+					operation: 'sendAndWait',
+					to: { __rl: true, mode: 'list', value: SEED.aliceJid, cachedResultName: 'Alice' },
+					message: 'Refund 42 EUR to order A-17?',
+					approvalOptions: { values: { approvalType: 'double' } },
+					options: {},
+				},
+			},
+		],
+		connections: {
+			[NAMES.manual]: { main: [[{ node: NAMES.ask, type: 'main', index: 0 }]] },
+		},
 		settings: { executionOrder: 'v1' },
 		active: false,
 	};
@@ -526,7 +630,8 @@ async function dismissToasts(page) {
  * @param {object} [opts]
  * @param {string} [opts.outDir]        default docs/screenshots of the project
  * @param {string} [opts.projectDir]
- * @param {string} [opts.chromium]      default $WAPPFLY_CHROMIUM or /usr/bin/chromium
+ * @param {string} [opts.chromium]      the browser binary; default $WAPPFLY_CHROMIUM, else the one
+ *                                      of the npm package @sparticuz/chromium (ensureChromium)
  * @param {boolean} [opts.keep]         keep the n8n user folder (its path is logged)
  * @param {(line: string) => void} [opts.log]
  * @returns {Promise<ScreenshotReport>}
@@ -535,13 +640,8 @@ async function takeScreenshots(opts = {}) {
 	const log = opts.log || ((line) => process.stderr.write(`[screenshots] ${line}\n`));
 	const projectDir = opts.projectDir || PROJECT_DIR;
 	const outDir = path.resolve(opts.outDir || path.join(projectDir, 'docs', 'screenshots'));
-	const chromiumPath = opts.chromium || process.env.WAPPFLY_CHROMIUM || DEFAULT_CHROMIUM;
-	if (!fs.existsSync(chromiumPath)) {
-		throw new Error(
-			`Chromium not found at ${chromiumPath}. Install Debian's chromium: ` +
-				'`apt-get update && apt-get install -y chromium` (or set WAPPFLY_CHROMIUM).',
-		);
-	}
+	const chromiumPath = opts.chromium || (await ensureChromium()).executablePath;
+	if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`);
 	const { chromium } = require('playwright-core');
 	fs.mkdirSync(outDir, { recursive: true });
 
@@ -549,6 +649,7 @@ async function takeScreenshots(opts = {}) {
 	/** @type {string[]} */
 	const nodeFiles = (pkg.n8n && pkg.n8n.nodes) || [];
 	const hasTrigger = nodeFiles.some((f) => /WappflyTrigger\.node\.js$/.test(f));
+	const hasPollingTrigger = nodeFiles.some((f) => /WappflyPollingTrigger\.node\.js$/.test(f));
 	const nodeTypes = [`${pkg.name}.wappfly`, ...(hasTrigger ? [`${pkg.name}.wappflyTrigger`] : [])];
 
 	/** @type {ScreenshotReport} */
@@ -557,6 +658,7 @@ async function takeScreenshots(opts = {}) {
 		files: {},
 		nodeTypes,
 		hasTrigger,
+		hasPollingTrigger,
 		canvas: [],
 		canvasDark: [],
 		examples: [],
@@ -572,6 +674,7 @@ async function takeScreenshots(opts = {}) {
 		n8nLog: '',
 		notes: [],
 		timings: {},
+		browserVersion: '',
 	};
 	let phaseStart = Date.now();
 	/** @param {string} name */
@@ -613,6 +716,8 @@ async function takeScreenshots(opts = {}) {
 		const examples = loadExamples(projectDir);
 		await n8n.importWorkflows(uf, [
 			buildWorkflow(pkg.name, invoicePath, hasTrigger),
+			buildWaitWorkflow(pkg.name),
+			...(hasPollingTrigger ? [buildPollingWorkflow(pkg.name)] : []),
 			...examples.map((e) => e.workflow),
 		]);
 		phase('n8n user folder');
@@ -698,6 +803,8 @@ async function takeScreenshots(opts = {}) {
 		const page = context.pages()[0] || (await context.newPage());
 		current = page;
 		watch(page);
+		const userAgent = await page.evaluate(() => navigator.userAgent);
+		report.browserVersion = (/Chrome\/([\d.]+)/.exec(userAgent) || ['', userAgent])[1];
 		await page.goto(`${server.url}workflow/${WORKFLOW_ID}`);
 		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60000 });
 		await waitForCanvasIcons(page);
@@ -832,6 +939,107 @@ async function takeScreenshots(opts = {}) {
 		}
 		phase('examples');
 
+		// The polling trigger: "Fetch Test Event" shows the newest message that passes its options.
+		if (hasPollingTrigger) {
+			step = 'polling trigger panel';
+			await page.goto(`${server.url}workflow/${POLLING_WORKFLOW_ID}`);
+			await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60000 });
+			await waitForCanvasIcons(page);
+			if (await openPanel(page, POLLING_NAME)) {
+				await page.locator('[data-test-id="node-execute-button"]').first().click();
+				const fetched = await page
+					.locator('[data-test-id="ndv"]')
+					.getByText('messageId', { exact: false })
+					.first()
+					.waitFor({ timeout: 30000 })
+					.then(() => true)
+					.catch(() => false);
+				if (!fetched) report.notes.push('"Fetch Test Event" showed no messageId');
+				await page.waitForTimeout(500);
+			} else report.notes.push(`n8n shows "${POLLING_NAME}" as a node it cannot load`);
+			report.panels[POLLING_NAME] = {
+				...(await readPanel(page, POLLING_NAME)),
+				screenshot: await shoot(page, 'wappfly-polling-trigger'),
+			};
+			await closePanel(page);
+			phase('polling trigger panel');
+		}
+
+		// Options > Pacing, as the daily broadcast example sets it.
+		step = 'pacing option';
+		await page.goto(`${server.url}workflow/${PACING_EXAMPLE.id}`);
+		if (await openPanel(page, PACING_EXAMPLE.node)) {
+			const pacing = page
+				.locator('[data-test-id="ndv"]')
+				.getByText('Delay Between Messages')
+				.first();
+			const shown = await pacing
+				.waitFor({ timeout: 15000 })
+				.then(() => true)
+				.catch(() => false);
+			if (shown) {
+				await pacing.scrollIntoViewIfNeeded();
+				report.panels[PACING_EXAMPLE.node] = {
+					...(await readPanel(page, PACING_EXAMPLE.node)),
+					screenshot: await shoot(page, 'wappfly-pacing'),
+				};
+			} else report.notes.push('the broadcast example shows no Pacing option');
+			await closePanel(page);
+		} else report.notes.push(`n8n shows "${PACING_EXAMPLE.node}" as a node it cannot load`);
+		phase('pacing option');
+
+		// Send and Wait for Response run from the editor: the execution waits for the answer.
+		step = 'waiting execution';
+		await page.goto(`${server.url}workflow/${WAIT_WORKFLOW_ID}`);
+		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 60000 });
+		await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+		const sent = async () =>
+			api.requests.find((r) => r.path === '/api/messages/send' && r.status === 200);
+		for (let i = 0; i < 100 && !(await sent()); i++) await page.waitForTimeout(200);
+		const message = await sent();
+		const approveLink = /\*✓ Approve:\*\n(\S+)/.exec(
+			String(/** @type {any} */ (message?.body)?.text ?? ''),
+		)?.[1];
+		if (!approveLink) report.notes.push('the Send and Wait message with its links was not sent');
+		await page.waitForTimeout(1500);
+		if (await openPanel(page, NAMES.ask)) {
+			report.panels[NAMES.ask] = {
+				...(await readPanel(page, NAMES.ask)),
+				screenshot: await shoot(page, 'send-and-wait-waiting'),
+			};
+			await closePanel(page);
+		} else report.notes.push(`n8n shows "${NAMES.ask}" as a node it cannot load`);
+		phase('waiting execution');
+
+		// The page the recipient's approve link opens, on a phone-sized screen; its button answers.
+		if (approveLink) {
+			step = 'approval page';
+			const phone = await context.newPage();
+			watch(phone);
+			await phone.setViewportSize({ width: 420, height: 800 });
+			await phone.goto(approveLink);
+			await phone.locator('button').waitFor({ timeout: 15000 });
+			const file = path.join(outDir, 'send-and-wait-page.png');
+			await phone.screenshot({ path: file });
+			report.files['send-and-wait-page'] = file;
+			// The editor fetches the execution once it finished: let it, before the next step.
+			const refreshed = page
+				.waitForResponse((r) => /\/rest\/executions\/[^/?]+$/.test(r.url()), { timeout: 20000 })
+				.catch(() => undefined);
+			await phone.locator('button').click();
+			const recorded = await phone
+				.getByText('Got it, thanks')
+				.first()
+				.waitFor({ timeout: 15000 })
+				.then(() => true)
+				.catch(() => false);
+			if (!recorded) report.notes.push('pressing Approve on the page did not answer');
+			await refreshed;
+			await page.waitForTimeout(500);
+			await phone.close();
+			phase('approval page');
+		}
+
 		// The same canvas in n8n's dark theme, where n8n shows our dark icon. Same tab: a new tab
 		// would need a new login (n8n ties the session to the tab's browser ID).
 		step = 'dark canvas';
@@ -877,7 +1085,6 @@ module.exports = {
 	unexpectedBrowserProblems,
 	NAMES,
 	NOT_INSTALLED,
-	DEFAULT_CHROMIUM,
 };
 
 if (require.main === module) {

@@ -6,6 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import {
+	SEND_AND_WAIT_TOOLTIP,
+	sendAndWaitWebhook,
+	sendAndWaitWebhooks,
+} from './actions/message/sendAndWait.operation';
 import { resourceProperties } from './actions/resource';
 import { resources, route } from './actions/router';
 import { searchChats } from './methods/listSearch';
@@ -24,6 +29,9 @@ export class Wappfly implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'wappflyApi', required: true }],
+		// Send and Wait for Response: the page and the answer behind the links of a waiting execution.
+		webhooks: sendAndWaitWebhooks,
+		waitingNodeTooltip: SEND_AND_WAIT_TOOLTIP,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -39,7 +47,14 @@ export class Wappfly implements INodeType {
 
 	methods = { listSearch: { searchChats } };
 
+	webhook = sendAndWaitWebhook;
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// Resource and Operation take no expressions: the first item's are every item's.
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const waiting = resources.find(({ value }) => value === resource)?.waiting?.[operation];
+		if (waiting) return await waiting.execute.call(this);
 		return await route.call(this);
 	}
 }

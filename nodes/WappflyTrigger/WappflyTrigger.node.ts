@@ -7,14 +7,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { triggerProperties } from './properties';
+import { triggerProperties, type TriggerOptions } from './properties';
 import { fetchSessionId, forgetSessionId, storedSessionId, storeSessionId } from './session';
 import { compileFiltersOrThrow, handleWebhook } from './webhook';
 
 const PASTE_TEST_URL =
 	"<b>While building your workflow</b>, click 'Listen for test event', then paste this node's <b>Test URL</b> as the webhook URL of your WhatsApp line in the Wappfly dashboard and send a WhatsApp message to that number. The execution shows up in the editor.";
 const ONE_LINE =
-	"One URL serves one WhatsApp line: the line whose token is in this node's credential. If you set a Webhook Secret, append <code>?secret=</code> and the secret to the URL you paste.";
+	"One URL serves one WhatsApp line: the line whose token is in this node's credential. Anyone who knows the URL can post to it: <b>Verify Session</b> refuses payloads meant for another line, and only a <b>Webhook Secret</b> stops forged requests. Recommended: set one under Options and append <code>?secret=</code> and the secret to the URL you paste.";
 
 export class WappflyTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -60,7 +60,10 @@ export class WappflyTrigger implements INodeType {
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				compileFiltersOrThrow.call(this);
-				storeSessionId.call(this, await fetchSessionId.call(this));
+				const options = this.getNodeParameter('options', {}) as TriggerOptions;
+				// Without Verify Session nothing is compared: nothing is read from Wappfly.
+				if (options.verifySession === false) forgetSessionId.call(this);
+				else storeSessionId.call(this, await fetchSessionId.call(this));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {

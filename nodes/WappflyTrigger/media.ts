@@ -7,25 +7,38 @@ import {
 	mimeTypeFromFileName,
 } from '../shared/media';
 import { bytesFromJson, decryptMedia, sha256 } from '../shared/mediaCrypto';
+import { mediaDownloadUrl, mediaUrlRefusal } from '../shared/mediaUrl';
 import type { MediaReference } from '../shared/message';
-import { downloadMedia, type DownloadedMedia } from '../shared/transport';
+import { downloadMedia, megabytes, type DownloadedMedia } from '../shared/transport';
+import { MAX_DOWNLOAD_MEDIA_MB } from './properties';
 
 const BINARY_PROPERTY = 'data';
 const MEDIA_TIMEOUT_MS = 300_000;
-/** Where WhatsApp serves a media message's `directPath` when it has no `url`. */
-const WHATSAPP_MEDIA_HOST = 'https://mmg.whatsapp.net';
+
+/** The message's 32-byte media key; undefined when the file is not encrypted. */
+function mediaKeyOf(media: MediaReference): Buffer | undefined {
+	if (media.mediaKey === undefined || media.mediaKey === null) return undefined;
+	const mediaKey = bytesFromJson(media.mediaKey);
+	if (!mediaKey) throw new Error('the media key of the message is not readable');
+	if (mediaKey.length !== 32) {
+		throw new Error(`the media key has ${mediaKey.length} bytes instead of 32`);
+	}
+	return mediaKey;
+}
 
 /**
- * The plain file from what was downloaded: WhatsApp's CDN serves it encrypted (decrypted here and
- * checked against the MAC and `fileSha256`); a server that already serves it decrypted is
- * recognised by `fileSha256`.
+ * The plain file from what was downloaded: WhatsApp's media servers serve it encrypted (checked
+ * against `fileEncSha256` when the message has it, then decrypted and checked against the MAC and
+ * `fileSha256`); a server that already serves it decrypted is recognised by `fileSha256`.
  */
-function plainBytes(downloaded: Buffer, media: MediaReference): Buffer {
+function plainBytes(downloaded: Buffer, media: MediaReference, mediaKey?: Buffer): Buffer {
 	const fileSha256 = bytesFromJson(media.fileSha256);
 	if (fileSha256 && sha256(downloaded).equals(fileSha256)) return downloaded;
-	if (media.mediaKey !== undefined && media.mediaKey !== null) {
-		const mediaKey = bytesFromJson(media.mediaKey);
-		if (!mediaKey) throw new Error('the media key of the message is not readable');
+	if (mediaKey) {
+		const fileEncSha256 = bytesFromJson(media.fileEncSha256);
+		if (fileEncSha256 && !sha256(downloaded).equals(fileEncSha256)) {
+			throw new Error('the downloaded file does not match its encrypted SHA-256 (fileEncSha256)');
+		}
 		return decryptMedia(downloaded, { mediaKey, kind: media.kind, fileSha256 });
 	}
 	if (fileSha256) {
@@ -51,7 +64,8 @@ function fileNameFor(
 /**
  * Downloads, decrypts and attaches the file of a media message as the binary field `data`.
  * Never throws: when anything fails, the item gets a `mediaError` field instead, so that a
- * customer's message is never lost because of its attachment.
+ * customer's message is never lost because of its attachment. What a payload asks for is checked
+ * before any request (see mediaUrl.ts): a forged one makes n8n fetch nothing.
  */
 export async function attachMedia(
 	this: IWebhookFunctions,
@@ -61,25 +75,27 @@ export async function attachMedia(
 	maxBytes: number,
 ): Promise<void> {
 	try {
-		if (media.fileLength !== undefined && media.fileLength > maxBytes) {
+		// The file is held in memory to be decrypted: the option cannot raise that above a bound.
+		const limit = Math.min(maxBytes, MAX_DOWNLOAD_MEDIA_MB * 1024 * 1024);
+		if (media.fileLength !== undefined && media.fileLength > limit) {
 			throw new Error(
-				`the file has ${media.fileLength} bytes, more than the Max Media Size of ${Math.round(maxBytes / (1024 * 1024))} MB`,
+				`the file has ${media.fileLength} bytes, more than the Max Media Size of ${megabytes(limit)}`,
 			);
 		}
-		const url =
-			media.url ?? (media.directPath ? `${WHATSAPP_MEDIA_HOST}${media.directPath}` : undefined);
-		if (!url) throw new Error('the message has no download URL');
+		const mediaKey = mediaKeyOf(media);
+		const source = mediaDownloadUrl(media);
+		if (!source.ok) throw new Error(source.reason);
 
 		// The encrypted file is at most 10 (MAC) + 16 (padding) bytes longer than the plain one.
-		const downloaded = await downloadMedia.call(this, url, {
-			maxBytes: maxBytes + 26,
+		const downloaded = await downloadMedia.call(this, source.url, {
+			maxBytes: mediaKey ? limit + 26 : limit,
 			timeoutMs: MEDIA_TIMEOUT_MS,
+			allow: (url, wappflyOrigin) =>
+				mediaUrlRefusal(url, { encrypted: mediaKey !== undefined, wappflyOrigin }),
 		});
-		const bytes = plainBytes(downloaded.body, media);
-		if (bytes.length > maxBytes) {
-			throw new Error(
-				`the file is larger than the Max Media Size of ${Math.round(maxBytes / (1024 * 1024))} MB`,
-			);
+		const bytes = plainBytes(downloaded.body, media, mediaKey);
+		if (bytes.length > limit) {
+			throw new Error(`the file is larger than the Max Media Size of ${megabytes(limit)}`);
 		}
 		const fileName = fileNameFor(media, messageId, downloaded, media.mimeType);
 		const mimeType =

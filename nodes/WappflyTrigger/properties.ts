@@ -1,10 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { RECIPIENT_EXAMPLES } from '../shared/jid';
+import {
+	CHATS_FILTER,
+	IGNORE_GROUPS_FILTER,
+	MESSAGE_TYPES_FILTER,
+} from '../shared/filterProperties';
+import { DEFAULT_MAX_MEDIA_MB } from '../shared/media';
 import { MESSAGE_RECEIVED } from '../shared/message';
 
+export { DEFAULT_MAX_MEDIA_MB };
+/** The highest Max Media Size: a downloaded file is held in memory while it is decrypted. */
+export const MAX_DOWNLOAD_MEDIA_MB = 256;
 export const ALL_EVENTS = '*';
-export const DEFAULT_MAX_MEDIA_MB = 64;
 
 export interface TriggerOptions {
 	downloadMedia?: boolean;
@@ -16,7 +23,7 @@ export interface TriggerOptions {
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
-			"Wappfly has no API to register webhooks: in the Wappfly dashboard, set the webhook URL of the WhatsApp line to this node's URL (Test URL while you build, Production URL once the workflow is active). One URL serves one line.",
+			"Wappfly has no API to register webhooks: in the Wappfly dashboard, set the webhook URL of the WhatsApp line to this node's URL (Test URL while you build, Production URL once the workflow is active). One URL serves one line. Anyone who knows the URL can post to it: Verify Session refuses payloads meant for another line, but only a Webhook Secret stops forged requests. Recommended: set one under Options and append ?secret= and the secret to the URL in the dashboard.",
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
@@ -66,44 +73,9 @@ export const triggerProperties: INodeProperties[] = [
 				default: true,
 				description: 'Whether Text Contains and Text Matches Regex ignore upper and lower case',
 			},
-			{
-				displayName: 'Ignore Group Messages',
-				name: 'ignoreGroups',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to ignore messages written in groups and keep only one-to-one chats',
-			},
-			{
-				displayName: 'Message Types',
-				name: 'messageTypes',
-				type: 'multiOptions',
-				default: [],
-				description: 'Start only for these types of message. None selected means every type.',
-				options: [
-					{ name: 'Audio / Voice Note', value: 'audio' },
-					{ name: 'Contact', value: 'contact' },
-					{ name: 'Document', value: 'document' },
-					{ name: 'Image', value: 'image' },
-					{ name: 'Location', value: 'location' },
-					{
-						name: 'Other',
-						value: 'other',
-						description: 'Polls, events, buttons and anything not listed here',
-					},
-					{ name: 'Reaction', value: 'reaction' },
-					{ name: 'Sticker', value: 'sticker' },
-					{ name: 'Text', value: 'text' },
-					{ name: 'Video', value: 'video' },
-				],
-			},
-			{
-				displayName: 'Only These Chats',
-				name: 'chats',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. +15551234567, 120363025246125244@g.us',
-				description: `Start only for messages in these chats: people or groups, separated by commas. Numbers in any common form or JIDs, e.g. ${RECIPIENT_EXAMPLES}.`,
-			},
+			IGNORE_GROUPS_FILTER,
+			MESSAGE_TYPES_FILTER,
+			CHATS_FILTER,
 			{
 				displayName: 'Only These Senders',
 				name: 'senders',
@@ -152,12 +124,11 @@ export const triggerProperties: INodeProperties[] = [
 				displayName: 'Max Media Size (MB)',
 				name: 'maxMediaSize',
 				type: 'number',
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, maxValue: MAX_DOWNLOAD_MEDIA_MB },
 				default: DEFAULT_MAX_MEDIA_MB,
 				// A sibling inside the collection: only meaningful when media is downloaded.
 				displayOptions: { show: { downloadMedia: [true] } },
-				description:
-					'Files larger than this are not downloaded: the message comes out with a mediaError field instead',
+				description: `Files larger than this are not downloaded: the message comes out with a mediaError field instead. At most ${MAX_DOWNLOAD_MEDIA_MB}, since a file is held in memory while it is decrypted.`,
 			},
 			{
 				displayName: 'Verify Session',
@@ -165,7 +136,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to refuse (HTTP 403) payloads whose session ID is not the line of this node's credential, e.g. when the URL was pasted into another line's settings",
+					"Whether to refuse (HTTP 403) payloads whose session ID is not the line of this node's credential, e.g. when the URL was pasted into another line's settings. It does not stop forged requests: the Webhook Secret does. The line's session is read from Wappfly at activation, and again at most once a minute when a payload names another session.",
 			},
 			{
 				displayName: 'Webhook Secret',
@@ -174,7 +145,7 @@ export const triggerProperties: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description:
-					'When set, requests must carry it as the secret query parameter: append ?secret= followed by the secret to the URL you paste into the Wappfly dashboard. Other requests are refused with HTTP 401. Use letters, digits, - and _ only.',
+					'Recommended: the secret is what stops forged requests. When set, requests must carry it as the secret query parameter: append ?secret= followed by the secret to the URL you paste into the Wappfly dashboard. Other requests are refused with HTTP 401. Use letters, digits, - and _ only.',
 			},
 		],
 	},

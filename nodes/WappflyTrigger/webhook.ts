@@ -18,7 +18,36 @@ import {
 } from '../shared/message';
 import { attachMedia } from './media';
 import { ALL_EVENTS, DEFAULT_MAX_MEDIA_MB, type TriggerOptions } from './properties';
-import { fetchSessionId, storedSessionId, storeSessionId } from './session';
+import {
+	fetchSessionId,
+	markSessionChecked,
+	mayCheckSession,
+	sessionClock,
+	storedSessionId,
+	storeSessionId,
+} from './session';
+
+/** Time limit of a session read made while Wappfly waits for the answer. */
+const SESSION_READ_TIMEOUT_MS = 10_000;
+
+/**
+ * Bodies nested deeper are refused: n8n copies and saves an execution's items recursively, and a
+ * body thousands of levels deep would crash the execution. A real message is far shallower.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** Whether objects and arrays nest more than `limit` levels deep in a parsed JSON value. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+	// Iterative, so that the check itself cannot run out of stack.
+	const stack: Array<[unknown, number]> = [[value, 0]];
+	while (stack.length) {
+		const [node, depth] = stack.pop()!;
+		if (typeof node !== 'object' || node === null) continue;
+		if (depth >= limit) return true;
+		for (const child of Object.values(node)) stack.push([child, depth + 1]);
+	}
+	return false;
+}
 
 /** The part of n8n's (Express) response object the trigger writes to: Node's own API. */
 interface WebhookResponse {
@@ -68,9 +97,13 @@ export function compileFiltersOrThrow(
 type SessionCheck = 'match' | 'mismatch' | 'unavailable';
 
 /**
- * Compares the payload's session with the credential's line. The line's session ID is read from
- * the static data, or from Wappfly (once per request) when the static data does not have it or
- * names another session, e.g. after the credential was changed to another line.
+ * Compares the payload's session with the credential's line, as stored in the static data. When
+ * they differ, or nothing is stored yet, the line may have changed (the credential's token was
+ * switched to another line): Wappfly is asked again, but at most once a minute, so that a flood
+ * of forged posts cannot become a flood of calls on the user's token. The time of the read is
+ * stored before the request goes out. n8n saves it with the workflow when this call returns;
+ * until then, only calls that share this static data see it (a post that n8n loaded before the
+ * save may ask once too).
  */
 async function checkSession(
 	this: IWebhookFunctions,
@@ -79,16 +112,20 @@ async function checkSession(
 	if (payloadSession === undefined) return 'mismatch';
 	const stored = storedSessionId.call(this);
 	if (stored === payloadSession) return 'match';
+	const refused: SessionCheck = stored === undefined ? 'unavailable' : 'mismatch';
+	const now = sessionClock.now();
+	if (!mayCheckSession.call(this, now)) return refused;
+	markSessionChecked.call(this, now);
 	let current: string;
 	try {
-		current = await fetchSessionId.call(this);
+		current = await fetchSessionId.call(this, SESSION_READ_TIMEOUT_MS);
 	} catch (error) {
 		this.logger.warn(
 			`Wappfly Trigger could not read the session of its credential: ${(error as Error).message}`,
 		);
-		return stored === undefined ? 'unavailable' : 'mismatch';
+		return refused;
 	}
-	if (current !== stored) storeSessionId.call(this, current);
+	storeSessionId.call(this, current, now);
 	return current === payloadSession ? 'match' : 'mismatch';
 }
 
@@ -110,6 +147,11 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const envelope = readEnvelope(this.getBodyData() as unknown);
 	if (!envelope.ok) {
 		return answer.call(this, 400, { error: `Not a Wappfly webhook payload: ${envelope.reason}` });
+	}
+	if (nestedDeeperThan(envelope.envelope, MAX_BODY_DEPTH)) {
+		return answer.call(this, 400, {
+			error: `Not a Wappfly webhook payload: the body is nested more than ${MAX_BODY_DEPTH} levels deep`,
+		});
 	}
 
 	if (options.verifySession !== false) {

@@ -7,7 +7,7 @@ const STATUS_HINTS: Record<number, string> = {
 	403: 'Either the email of the Wappfly account is not verified (confirm it from the dashboard) or this WhatsApp line is disconnected or banned. Run Session > Get Status to see the state of the line, and pair the number again in the Wappfly dashboard if needed.',
 	404: 'The message or chat was not found. Check the message ID (it must be a message of this line, e.g. from Get Recent, Get History or the Wappfly Trigger) and the recipient number or JID.',
 	413: 'The request is too large for Wappfly. Send a smaller file or compress it first.',
-	429: 'Wappfly is receiving too many requests from this line. Slow the workflow down (a Wait node between sends) and try again.',
+	429: 'Wappfly is receiving too many requests from this line. Space the sends out with Options > Pacing of the Wappfly node, then try again.',
 };
 
 const SERVER_HINT =
@@ -76,17 +76,42 @@ export function nonJsonError(
 	return build(node, message, redact(description, secret), String(status), itemIndex);
 }
 
+/**
+ * Where a redirect points, for a message: scheme, host and path only (a query or user info may
+ * hold secrets), resolved against the URL that was redirected.
+ */
+function redirectTarget(location: unknown, from: string | undefined): URL | undefined {
+	if (typeof location !== 'string' || location === '') return undefined;
+	try {
+		return new URL(location, from);
+	} catch {
+		return undefined;
+	}
+}
+
 export function redirectError(
 	node: INode,
 	status: number,
 	location: unknown,
 	itemIndex?: number,
+	/** The URL that was redirected, to resolve a relative Location. */
+	from?: string,
+	secret?: string,
 ): NodeApiError {
-	const target = typeof location === 'string' ? location : 'another address';
+	const target = redirectTarget(location, from);
+	const shown = target ? `${target.origin}${target.pathname}` : 'another address';
+	const sameOrigin =
+		target !== undefined && from !== undefined && target.origin === new URL(from).origin;
+	const why = sameOrigin
+		? 'n8n does not follow redirects of Wappfly API calls.'
+		: `n8n does not follow it, so that the API token is not sent to ${target ? target.host : 'another host'}.`;
 	return build(
 		node,
-		`Wappfly redirected the request (HTTP ${status}) to ${target}`,
-		'Uploads are not re-sent to a redirected address. Set the Base URL of the Wappfly credential to the address the API really answers on (for example https:// instead of http://).',
+		redact(`Wappfly redirected the request (HTTP ${status}) to ${shown}`, secret),
+		redact(
+			`${why} Set the Base URL of the Wappfly credential to the address the API really answers on (for example https:// instead of http://, or without a path).`,
+			secret,
+		),
 		String(status),
 		itemIndex,
 	);

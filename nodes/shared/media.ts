@@ -12,6 +12,9 @@ export type MediaBytes =
 
 const BASE64_SLICE = 1 << 20;
 
+/** Default Max Media Size (MB) of the media sends and of the trigger's Download Media. */
+export const DEFAULT_MAX_MEDIA_MB = 64;
+
 export function base64EncodedLength(byteLength: number): number {
 	return Math.ceil(byteLength / 3) * 4;
 }

@@ -278,6 +278,29 @@ function extrasOf(content: MessageContent): Record<string, string | number | boo
 	}
 }
 
+/** The sender: a phone-number JID wherever one is given, else whatever identifies them. */
+function senderOf(candidates: unknown[]): { from: string | null; fromJid: string | null } {
+	const jids = candidates.filter((value): value is string => nonEmptyString(value) !== undefined);
+	const phoneJid = jids.find((jid) => phoneNumberOf(jid) !== undefined);
+	return {
+		from: (phoneJid ? phoneNumberOf(phoneJid) : undefined) ?? null,
+		fromJid: phoneJid ? cleanJid(phoneJid) : (jids[0] ?? null),
+	};
+}
+
+/**
+ * The chat as a JID to answer in: a one-to-one chat addressed by LID is answered through the
+ * phone-number JID.
+ */
+function chatJidOf(
+	remoteJid: string | undefined,
+	isGroup: boolean,
+	fromJid: string | null,
+): string | null {
+	if (remoteJid === undefined || isGroup) return remoteJid ?? null;
+	return phoneNumberOf(remoteJid) !== undefined ? cleanJid(remoteJid) : (fromJid ?? remoteJid);
+}
+
 /**
  * Reads `data.messages` of a `messages.received` envelope and shapes it into the flat item:
  * who wrote, in which chat, what type, the text or caption, the file's type and name.
@@ -296,27 +319,17 @@ export function readReceivedMessage(envelope: JsonRecord): ReceivedMessageResult
 	const remoteJid = nonEmptyString(key.remoteJid);
 	const isGroup = remoteJid !== undefined && isGroupJid(remoteJid);
 
-	// The sender: a phone-number JID wherever one is given, else whatever identifies them.
-	const senderCandidates = [
+	const sender = senderOf([
 		key.senderPn,
 		key.participantPn,
 		key.participant,
 		isGroup ? undefined : key.remoteJid,
 		key.senderLid,
-	].filter((value): value is string => nonEmptyString(value) !== undefined);
-	const senderPhoneJid = senderCandidates.find((jid) => phoneNumberOf(jid) !== undefined);
-	const fromJid = senderPhoneJid ? cleanJid(senderPhoneJid) : (senderCandidates[0] ?? null);
+	]);
+	const fromJid = sender.fromJid;
 	const cleaned = nonEmptyString(key.cleanedSenderPn);
-	const from =
-		(cleaned && /^\d{5,20}$/.test(cleaned) ? cleaned : undefined) ??
-		(senderPhoneJid ? phoneNumberOf(senderPhoneJid) : undefined) ??
-		null;
-
-	// A one-to-one chat addressed by LID is answered through the phone-number JID.
-	let chatJid: string | null = remoteJid ?? null;
-	if (remoteJid !== undefined && !isGroup) {
-		chatJid = phoneNumberOf(remoteJid) !== undefined ? cleanJid(remoteJid) : (fromJid ?? remoteJid);
-	}
+	const from = (cleaned && /^\d{5,20}$/.test(cleaned) ? cleaned : undefined) ?? sender.from;
+	const chatJid = chatJidOf(remoteJid, isGroup, fromJid);
 
 	const content = messageContent(raw.message);
 	const body = nonEmptyString(raw.messageBody);
@@ -346,6 +359,105 @@ export function readReceivedMessage(envelope: JsonRecord): ReceivedMessageResult
 	};
 	if (media?.fileLength !== undefined) simplified.fileSize = media.fileLength;
 	return { ok: true, message: { raw, simplified, media } };
+}
+
+// ---- rows of GET /api/messages/recent --------------------------------------------------------
+
+/**
+ * A message as the Wappfly Polling Trigger gives it: the webhook trigger's simplified item, with
+ * the same field names, plus what only the API's rows carry.
+ */
+export interface PolledMessage extends SimplifiedMessage {
+	/** Wappfly's row ID: it grows with every message the line stores, sent or received. */
+	id: number;
+	/** Wappfly's status: `received` for an inbound message; `sent` ... `read` for the line's own. */
+	status: string | null;
+	/** Whether the line itself sent the message. */
+	fromMe: boolean;
+}
+
+export type RecentMessageResult =
+	| { ok: true; message: PolledMessage }
+	| { ok: false; reason: string };
+
+/**
+ * The fields that some types add to the webhook trigger's item (see `extrasOf`). A row of
+ * `/messages/recent` carries none of them: they are null there, so that the items of both
+ * triggers have the same fields.
+ */
+const TYPE_FIELDS: Partial<Record<MessageType, string[]>> = {
+	location: ['latitude', 'longitude'],
+	contact: ['vcard'],
+	reaction: ['reactedMessageId'],
+	audio: ['isVoiceNote'],
+};
+
+/** Wappfly's row ID: a positive integer, as a number or as digits. */
+function rowId(value: unknown): number | undefined {
+	const id = typeof value === 'string' && /^\d{1,15}$/.test(value.trim()) ? Number(value) : value;
+	return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/** The API's `YYYY-MM-DD HH:MM:SS` (UTC) or an ISO 8601 time, as ISO 8601 in UTC. */
+function rowTimeToIso(value: unknown): string | null {
+	if (typeof value === 'number') return toIso(value);
+	const text = nonEmptyString(value)?.trim();
+	if (text === undefined) return null;
+	const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+		text,
+	);
+	if (!match) return null;
+	const date = new Date(`${match[1]}T${match[2]}${match[3] ?? 'Z'}`);
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+function rowType(value: unknown): MessageType {
+	const type = typeof value === 'string' ? value.trim().toLowerCase() : '';
+	return (MESSAGE_TYPES as readonly string[]).includes(type) ? (type as MessageType) : 'other';
+}
+
+/**
+ * Shapes one row of `GET /api/messages/recent` (`{id, chat_jid, msg_id, from_me, sender_jid,
+ * type, body, timestamp, status}`) into the webhook trigger's item. What a row does not say (the
+ * sender's name, the file's details, a quoted message, the session) is null.
+ */
+export function readRecentMessage(row: unknown): RecentMessageResult {
+	if (!isRecord(row)) return { ok: false, reason: 'the row is not a JSON object' };
+	const id = rowId(row.id);
+	if (id === undefined) return { ok: false, reason: 'the row has no positive integer "id"' };
+	const messageId = nonEmptyString(row.msg_id);
+	if (messageId === undefined) return { ok: false, reason: `the row ${id} has no "msg_id"` };
+
+	const remoteJid = nonEmptyString(row.chat_jid);
+	const isGroup = remoteJid !== undefined && isGroupJid(remoteJid);
+	const fromMe = row.from_me === 1 || row.from_me === true || row.from_me === '1';
+	// In a one-to-one chat the chat is the sender, unless the line itself wrote.
+	const { from, fromJid } = senderOf([
+		row.sender_jid,
+		isGroup || fromMe ? undefined : row.chat_jid,
+	]);
+	const type = rowType(row.type);
+
+	const message: PolledMessage = {
+		messageId,
+		chatJid: chatJidOf(remoteJid, isGroup, fromJid),
+		isGroup,
+		from,
+		fromJid,
+		senderName: null,
+		type,
+		text: nonEmptyString(row.body) ?? null,
+		mimeType: null,
+		fileName: null,
+		quotedMessageId: null,
+		timestamp: rowTimeToIso(row.timestamp),
+		sessionId: null,
+		id,
+		status: nonEmptyString(row.status) ?? null,
+		fromMe,
+	};
+	for (const field of TYPE_FIELDS[type] ?? []) message[field] = null;
+	return { ok: true, message };
 }
 
 // ---- filters --------------------------------------------------------------------------------

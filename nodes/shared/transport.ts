@@ -1,4 +1,5 @@
 import type {
+	IBinaryData,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -120,11 +121,12 @@ export async function wappflyApiRequest(
 		timeout,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// The HTTP client would send X-API-Token along to wherever a redirect points: a 3xx is
+		// answered with redirectError below instead (and an upload is never replayed).
+		disableFollowRedirect: true,
 		headers: { Accept: 'application/json' },
 	};
 	if (request.body instanceof StreamedJsonBody) {
-		// Following redirects would make the HTTP client keep the whole body to replay it.
-		options.disableFollowRedirect = true;
 		options.body = request.body as unknown as IDataObject;
 		options.headers = {
 			...options.headers,
@@ -152,7 +154,14 @@ export async function wappflyApiRequest(
 
 	const { statusCode, body } = response;
 	if (statusCode >= 300 && statusCode < 400) {
-		throw redirectError(this.getNode(), statusCode, response.headers.location, itemIndex);
+		throw redirectError(
+			this.getNode(),
+			statusCode,
+			response.headers.location,
+			itemIndex,
+			`${baseURL}${request.path}`,
+			credentials.apiToken,
+		);
 	}
 	if (statusCode >= 400) {
 		throw apiError(this.getNode(), statusCode, body, credentials.apiToken, itemIndex);
@@ -163,7 +172,18 @@ export async function wappflyApiRequest(
 	return body;
 }
 
-export interface MediaDownloadOptions {
+/**
+ * Says why a URL must not be fetched (the first one or any redirect hop), or undefined when it
+ * may; `wappflyOrigin` is the origin of the credential's Base URL.
+ */
+export type DownloadRule = (url: URL, wappflyOrigin: string) => string | undefined;
+
+export interface DownloadOptions {
+	/** Checked before every request, redirect hops included: a refusal fetches nothing. */
+	allow?: DownloadRule;
+}
+
+export interface MediaDownloadOptions extends DownloadOptions {
 	/** Files larger than this are refused, before or while they arrive. */
 	maxBytes: number;
 	timeoutMs?: number;
@@ -199,13 +219,50 @@ export function headerValue(headers: IDataObject | undefined, name: string): str
 	return value === undefined || value === null ? undefined : String(value);
 }
 
-function megabytes(bytes: number): string {
+export function megabytes(bytes: number): string {
 	return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+}
+
+function tooLarge(maxBytes: number, byteLength?: number): string {
+	return byteLength === undefined
+		? `the file is larger than the Max Media Size of ${megabytes(maxBytes)}`
+		: `the file has ${byteLength} bytes, more than the Max Media Size of ${megabytes(maxBytes)}`;
+}
+
+/** Why a download cannot be used; `tooLarge` when the Max Media Size is the reason. */
+export interface DownloadProblem {
+	reason: string;
+	tooLarge: boolean;
+}
+
+/**
+ * Refuses, from the headers alone, what cannot be read within the limits: downloads ask for
+ * `Accept-Encoding: identity`, and n8n's HTTP client decodes gzip, deflate and br itself (and
+ * drops their Content-Encoding header), so any encoding still named here is one it cannot decode.
+ * A Content-Length is only a first check: the bytes are counted as they arrive.
+ */
+function checkDownloadHeaders(
+	headers: IDataObject,
+	maxBytes: number,
+): { declared?: number; problem?: DownloadProblem } {
+	const encoding = headerValue(headers, 'content-encoding')?.trim().toLowerCase();
+	if (encoding && encoding !== 'identity') {
+		return {
+			problem: {
+				reason: `the server sent the file encoded as "${encoding}", although n8n asked for it unencoded (Accept-Encoding: identity)`,
+				tooLarge: false,
+			},
+		};
+	}
+	const length = Number(headerValue(headers, 'content-length'));
+	if (!Number.isSafeInteger(length) || length < 0) return {};
+	if (length > maxBytes) return { problem: { reason: tooLarge(maxBytes, length), tooLarge: true } };
+	return { declared: length };
 }
 
 async function readCapped(body: unknown, maxBytes: number): Promise<Buffer> {
 	if (Buffer.isBuffer(body)) {
-		if (body.length > maxBytes) throw new Error(`the file is larger than ${megabytes(maxBytes)}`);
+		if (body.length > maxBytes) throw new Error(tooLarge(maxBytes, body.length));
 		return body;
 	}
 	if (!isByteStream(body)) throw new Error('the download returned no bytes');
@@ -214,7 +271,7 @@ async function readCapped(body: unknown, maxBytes: number): Promise<Buffer> {
 	try {
 		for await (const chunk of body) {
 			total += chunk.byteLength;
-			if (total > maxBytes) throw new Error(`the file is larger than ${megabytes(maxBytes)}`);
+			if (total > maxBytes) throw new Error(tooLarge(maxBytes));
 			chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
 		}
 	} finally {
@@ -232,6 +289,8 @@ export interface OpenedDownload {
 	body: unknown;
 	/** Whether the time allowed for the whole download has run out. */
 	timedOut: () => boolean;
+	/** The time allowed for the whole download. */
+	timeoutMs: number;
 }
 
 /**
@@ -244,6 +303,7 @@ export async function openDownload(
 	this: WappflyContext,
 	url: string,
 	timeoutMs: number = DEFAULT_TIMEOUT_MS,
+	options: DownloadOptions = {},
 ): Promise<OpenedDownload> {
 	const fail = (message: string) => new NodeOperationError(this.getNode(), message);
 	const credentials = await getWappflyCredentials.call(this);
@@ -260,6 +320,14 @@ export async function openDownload(
 		if (target.protocol !== 'https:' && target.protocol !== 'http:') {
 			throw fail(`the URL uses ${target.protocol}, not http or https`);
 		}
+		const refusal = options.allow?.(target, wappflyOrigin);
+		if (refusal) {
+			throw fail(
+				hop === 0
+					? refusal
+					: `the download was redirected to ${target.origin}${target.pathname}, and ${refusal}: it was not followed`,
+			);
+		}
 		const request: IHttpRequestOptions = {
 			method: 'GET',
 			url: target.href,
@@ -269,6 +337,8 @@ export async function openDownload(
 			disableFollowRedirect: true,
 			timeout: timeoutMs,
 			abortSignal: deadline,
+			// The length a server announces is then the length of the file (see spoolDownload).
+			headers: { 'Accept-Encoding': 'identity' },
 		};
 		let response: IN8nHttpFullResponse;
 		try {
@@ -294,7 +364,14 @@ export async function openDownload(
 			}
 			continue;
 		}
-		return { url: target.href, statusCode, headers, body, timedOut: () => deadline.aborted };
+		return {
+			url: target.href,
+			statusCode,
+			headers,
+			body,
+			timedOut: () => deadline.aborted,
+			timeoutMs,
+		};
 	}
 	throw fail(`the download was redirected more than ${MAX_REDIRECTS} times`);
 }
@@ -307,15 +384,17 @@ export async function downloadMedia(
 ): Promise<DownloadedMedia> {
 	const fail = (message: string) => new NodeOperationError(this.getNode(), message);
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-	const { statusCode, headers, body, timedOut } = await openDownload.call(this, url, timeoutMs);
+	const { statusCode, headers, body, timedOut } = await openDownload.call(this, url, timeoutMs, {
+		allow: options.allow,
+	});
 	if (statusCode >= 300) {
 		discard(body);
 		throw fail(`the download was answered with HTTP ${statusCode}`);
 	}
-	const length = Number(headerValue(headers, 'content-length'));
-	if (Number.isFinite(length) && length > options.maxBytes) {
+	const { problem } = checkDownloadHeaders(headers, options.maxBytes);
+	if (problem) {
 		discard(body);
-		throw fail(`the file is larger than ${megabytes(options.maxBytes)} (${megabytes(length)})`);
+		throw fail(problem.reason);
 	}
 	try {
 		return {
@@ -330,4 +409,81 @@ export async function downloadMedia(
 				: (error as Error).message,
 		);
 	}
+}
+
+/** The part of Node's stream.Readable that spoolDownload uses (nodes may not import `stream`). */
+interface NodeReadable {
+	map(fn: (chunk: Buffer) => Buffer): NodeReadable;
+	destroy(error?: Error): void;
+}
+
+export type SpooledDownload =
+	| {
+			ok: true;
+			/** Where n8n keeps the file: on disk in filesystem mode (`id`), else in memory (`data`). */
+			binary: IBinaryData;
+	  }
+	| ({ ok: false } & DownloadProblem);
+
+function decodingFailed(reason: string): boolean {
+	return /decompress|incorrect header check|invalid (block|stored|distance)|Z_DATA_ERROR/i.test(
+		reason,
+	);
+}
+
+/**
+ * Stores a download through n8n's binary-data helpers, counting the bytes as they arrive and
+ * stopping at `maxBytes`, so that a file whose length is unknown or untrustworthy (chunked,
+ * decoded from gzip, cut off) is sent only once it is complete, with its real length. In
+ * filesystem mode the bytes go to n8n's own store on disk and memory stays flat; in memory mode
+ * n8n holds them in memory, as it does every binary file there. When the file is too large, or
+ * the download breaks off, it says why and how far it got.
+ */
+export async function spoolDownload(
+	this: IExecuteFunctions,
+	download: OpenedDownload,
+	options: { maxBytes: number; fileName?: string; mimeType?: string },
+): Promise<SpooledDownload> {
+	const { headers, body, timedOut, timeoutMs } = download;
+	const { declared, problem } = checkDownloadHeaders(headers, options.maxBytes);
+	const source = body as NodeReadable | undefined;
+	if (problem || typeof source?.map !== 'function') {
+		discard(body);
+		return { ok: false, tooLarge: false, reason: 'the download returned no bytes', ...problem };
+	}
+	let received = 0;
+	let overLimit = false;
+	const counted = source.map((chunk) => {
+		received += chunk.length;
+		// Thrown to stop the stream; reported below from `overLimit`.
+		if (received > options.maxBytes) {
+			overLimit = true;
+			throw new Error('over the Max Media Size');
+		}
+		return chunk;
+	});
+	let binary: IBinaryData | undefined;
+	let failure = '';
+	try {
+		binary = await this.helpers.prepareBinaryData(
+			counted as unknown as Buffer,
+			options.fileName,
+			options.mimeType,
+		);
+	} catch (error) {
+		counted.destroy();
+		source.destroy();
+		failure = (error as Error).message ?? String(error);
+	}
+	if (!binary) {
+		if (overLimit) return { ok: false, tooLarge: true, reason: tooLarge(options.maxBytes) };
+		const of = declared !== undefined && received < declared ? ` of ${declared}` : '';
+		const reason = timedOut()
+			? `no complete answer within ${Math.round(timeoutMs / 1000)} seconds`
+			: decodingFailed(failure)
+				? `the compressed file could not be decoded (${failure})`
+				: `the download broke off after ${received}${of} bytes (${failure})`;
+		return { ok: false, tooLarge: false, reason };
+	}
+	return { ok: true, binary };
 }

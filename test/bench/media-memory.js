@@ -4,6 +4,9 @@
  * n8n's real execution engine, for binary data held in memory and on disk. It prints figures;
  * it asserts nothing and is not part of the test suite.
  *
+ * It then sends a video from a URL served chunked (no Content-Length), which the node stores
+ * through n8n's binary-data helpers before sending it (issue 7 §2).
+ *
  * For reference it also measures the naive way (read the file into a Buffer, encode it to
  * base64, JSON.stringify the body), which is what the node avoids.
  */
@@ -98,19 +101,24 @@ function memoryMeter() {
 
 const fmt = (bytes) => `${(bytes / MB).toFixed(0).padStart(5)} MB`;
 
-async function measureNode(sink, sizeMb, binaryMode) {
-	const bytes = randomBytes(sizeMb * MB);
+/**
+ * Runs one Send Video of `byteLength` bytes through n8n and measures the memory added from the
+ * moment the Wappfly node starts; `source` gives the items and the media parameters.
+ */
+async function measureSend(sink, byteLength, binaryMode, source) {
 	const meter = memoryMeter();
 	const started = { at: 0 };
 	gc();
 	const result = await runWappfly({
 		credentials: { apiToken: 'bench-token-0123456789', baseUrl: sink.url },
 		binaryMode,
-		items: [{ binary: { data: { data: bytes, fileName: 'big.mp4', mimeType: 'video/mp4' } } }],
+		items: source.items,
 		parameters: {
 			resource: 'message',
 			operation: 'sendVideo',
 			to: { __rl: true, mode: 'id', value: '+15551234567' },
+			...source.parameters,
+			options: { maxMediaSize: 2048 },
 		},
 		onNodeStart: (name) => {
 			if (name !== 'Wappfly') return;
@@ -123,8 +131,46 @@ async function measureNode(sink, sizeMb, binaryMode) {
 	const seconds = (Date.now() - started.at) / 1000;
 	if (result.error) throw new Error(result.error.message);
 	const sent = sink.received.at(-1);
-	const expected = Math.ceil(bytes.length / 3) * 4;
+	const expected = Math.ceil(byteLength / 3) * 4;
 	return { peak, seconds, ok: sent.bytes > expected && sent.bytes < expected + 200 };
+}
+
+async function measureNode(sink, sizeMb, binaryMode) {
+	const bytes = randomBytes(sizeMb * MB);
+	const file = { data: bytes, fileName: 'big.mp4', mimeType: 'video/mp4' };
+	return await measureSend(sink, bytes.length, binaryMode, { items: [{ binary: { data: file } }] });
+}
+
+/**
+ * A web server that sends `sizeMb` MB without a Content-Length (Transfer-Encoding: chunked),
+ * made on the fly from one reused 1 MB block, so that the server itself holds almost nothing.
+ */
+function startChunkedFileServer() {
+	const block = randomBytes(MB);
+	const server = http.createServer((req, res) => {
+		const sizeMb = Number(new URL(req.url, 'http://x').searchParams.get('mb'));
+		res.writeHead(200, { 'content-type': 'video/mp4' });
+		let sent = 0;
+		const pump = () => {
+			while (sent < sizeMb) {
+				sent += 1;
+				if (!res.write(block)) return void res.once('drain', pump);
+			}
+			res.end();
+		};
+		pump();
+	});
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () =>
+			resolve({ server, url: `http://127.0.0.1:${server.address().port}/clip.mp4` }),
+		),
+	);
+}
+
+async function measureUrl(sink, files, sizeMb, binaryMode) {
+	return await measureSend(sink, sizeMb * MB, binaryMode, {
+		parameters: { mediaSource: 'url', url: `${files.url}?mb=${sizeMb}` },
+	});
 }
 
 async function measureNaive(sizeMb) {
@@ -164,6 +210,23 @@ async function main() {
 			`${String(sizeMb).padStart(4)} MB  | naive reference  | ${fmt(naive.peak.rss)} | ${fmt(naive.peak.heap)}           |         | Buffer + base64 + JSON.stringify`,
 		);
 	}
+	const files = await startChunkedFileServer();
+	const urlSizeMb = Number(process.env.BENCH_URL_SIZE_MB ?? 200);
+	print('');
+	print(
+		'The same video from a URL, chunked (no Content-Length): downloaded, stored through n8n, then sent',
+	);
+	print('size     | binary data mode | peak RSS  | peak heap+external | time    | body');
+	for (const mode of ['filesystem', 'default']) {
+		const { peak, seconds, ok } = await measureUrl(sink, files, urlSizeMb, mode);
+		print(
+			`${String(urlSizeMb).padStart(4)} MB  | ${mode.padEnd(16)} | ${fmt(peak.rss)} | ${fmt(peak.heap)}           | ${seconds.toFixed(2).padStart(5)} s | ${ok ? 'complete' : 'WRONG LENGTH'}`,
+		);
+	}
+	print(
+		'Goal: under 64 MB added in filesystem mode. In memory mode n8n keeps every binary file in memory, this one included.',
+	);
+	files.server.close();
 	sink.server.close();
 }
 

@@ -1,20 +1,21 @@
 /**
  * The n8n editor, seen in a real browser: scripts/screenshots.js installs the packed package
- * into a fresh n8n 1.x, opens the editor in Debian's headless chromium (playwright-core) and
- * reports what it showed. This test checks that report; the PNGs land in test/e2e/output/screenshots.
+ * into a fresh n8n 1.x, opens the editor in headless Chromium (playwright-core) and reports what it
+ * showed. This test checks that report; the PNGs land in test/e2e/output/screenshots.
  *
- * Chromium is required, not optional: CI installs it (`apt-get install -y chromium`), so a missing
- * browser fails this test with that hint instead of skipping it.
+ * The browser comes with `npm ci`: the pinned dev dependency @sparticuz/chromium ships it, and the
+ * e2e project's global setup (test/e2e/global-setup.js) unpacks it once into the e2e cache, like
+ * the pinned n8n versions. `WAPPFLY_CHROMIUM=/path/to/chromium` uses the machine's browser instead.
  */
 import {
-	DEFAULT_CHROMIUM,
 	NAMES,
 	knownN8nNoise,
 	takeScreenshots,
 	unexpectedBrowserProblems,
 	type ScreenshotReport,
 } from '../../scripts/screenshots';
-import { env, fs, path, print, projectRoot } from '../support/node';
+import { ensureChromium, type ChromiumInstall } from './lib/install-n8n';
+import { fs, path, print, projectRoot } from '../support/node';
 
 const OUT_DIR = path.join(projectRoot, 'test', 'e2e', 'output', 'screenshots');
 const PACKAGE_NAME: string = JSON.parse(
@@ -25,19 +26,25 @@ const ALICE_JID = '15551234567@s.whatsapp.net';
 describe('the n8n editor (1.x) in headless chromium', () => {
 	let report: ScreenshotReport;
 
+	let browser: ChromiumInstall;
+
 	beforeAll(async () => {
-		const chromium = env.WAPPFLY_CHROMIUM || DEFAULT_CHROMIUM;
-		if (!fs.existsSync(chromium)) {
-			throw new Error(
-				`No chromium at ${chromium}: this test needs Debian's chromium (apt-get update && apt-get install -y chromium).`,
-			);
-		}
+		// Already unpacked by the global setup: this only reads its marker.
+		browser = await ensureChromium();
+		print(`[screenshots] ${browser.version} from ${browser.source}`);
 		fs.rmSync(OUT_DIR, { recursive: true, force: true });
 		report = await takeScreenshots({
 			outDir: OUT_DIR,
+			chromium: browser.executablePath,
 			log: (line) => print(`[screenshots] ${line}`),
 		});
 	}, 300_000);
+
+	test('the browser is a real Chromium', () => {
+		expect(browser.version).toMatch(/^(Chromium|Google Chrome) \d+\./);
+		expect(report.browserVersion).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+		expect(browser.version).toContain(report.browserVersion);
+	});
 
 	test('the canvas shows every Wappfly node with its icon, none as an unknown-node placeholder', () => {
 		const ours = report.canvas.filter((node) => node.type.startsWith(`${PACKAGE_NAME}.`));
@@ -156,6 +163,19 @@ describe('the n8n editor (1.x) in headless chromium', () => {
 		expect(panel.text).toContain('Paste the URL into the Wappfly dashboard');
 	});
 
+	test('the Wappfly Polling Trigger panel shows its notice, options and the fetched message', () => {
+		expect(report.hasPollingTrigger).toBe(true);
+		const panel = report.panels['Wappfly Polling Trigger'];
+		expect(panel?.notInstalled).toBe(false);
+		expect(panel.credential).toBe('Wappfly account');
+		for (const label of ['Poll Times', 'the latest 100 messages', 'Options', 'Message Types']) {
+			expect(panel.text).toContain(label);
+		}
+		// "Fetch Test Event": the contract server's newest inbound message (SEED.incomingMsgId).
+		expect(panel.text).toContain('3EB06A40C80DF456A1B2');
+		expect(panel.text).toContain('possibleGap');
+	});
+
 	test('the node picker lists our actions and triggers under one Wappfly entry', () => {
 		for (const text of [
 			'Wappfly',
@@ -202,7 +222,7 @@ describe('the n8n editor (1.x) in headless chromium', () => {
 		// n8n's editor makes and fails by itself on a fresh community edition, each with its reason.
 		// It matches on the failing request's URL, never on "mentions wappfly": an error caused by
 		// our node descriptions would come from n8n's own scripts.
-		expect(knownN8nNoise(PACKAGE_NAME).map((noise) => noise.why)).toHaveLength(3);
+		expect(knownN8nNoise(PACKAGE_NAME).map((noise) => noise.why)).toHaveLength(4);
 		expect(unexpectedBrowserProblems(report, PACKAGE_NAME)).toEqual([]);
 		// Nothing the editor asked of our node failed: option lists, credential test, icons.
 		expect(
@@ -224,17 +244,22 @@ describe('the n8n editor (1.x) in headless chromium', () => {
 			[
 				'example-ai-agent',
 				'node-picker',
+				'send-and-wait-page',
+				'send-and-wait-waiting',
 				'wappfly-credential',
 				'wappfly-node',
+				'wappfly-pacing',
+				'wappfly-polling-trigger',
 				'wappfly-trigger',
 				'workflow',
 				'workflow-dark',
 			].sort(),
 		);
-		for (const file of Object.values(report.files)) {
+		for (const [name, file] of Object.entries(report.files)) {
 			const bytes = fs.readFileSync(file);
 			expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-			expect(bytes.length).toBeGreaterThan(20_000);
+			// The recipient's page is small and plain: a phone-sized card with one button.
+			expect(bytes.length).toBeGreaterThan(name === 'send-and-wait-page' ? 5_000 : 20_000);
 		}
 		expect(report.notes).toEqual([]);
 		print(`[screenshots] ${OUT_DIR}; timings ${JSON.stringify(report.timings)}`);

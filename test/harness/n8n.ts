@@ -9,15 +9,21 @@ import { Container } from '@n8n/di';
 import {
 	BinaryDataConfig,
 	BinaryDataService,
+	ExecuteContext,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
+	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
+// What n8n's node loader adds to a node with `polling: true` (its "Poll Times" parameter).
+import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
 import {
 	ICredentialsHelper,
 	Workflow,
 	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
+	type ICredentialsDecrypted,
+	type ICredentialTestRequest,
 	type ICredentials,
 	type ICredentialType,
 	type IDataObject,
@@ -36,6 +42,7 @@ import {
 
 import { WappflyApi } from '../../credentials/WappflyApi.credentials';
 import { Wappfly } from '../../nodes/Wappfly/Wappfly.node';
+import { WappflyPollingTrigger } from '../../nodes/WappflyPollingTrigger/WappflyPollingTrigger.node';
 import { WappflyTrigger } from '../../nodes/WappflyTrigger/WappflyTrigger.node';
 import { fs, os, path } from '../support/node';
 
@@ -95,9 +102,18 @@ class SourceNode implements INodeType {
 	}
 }
 
+/** A node type as n8n's loader hands it out (`DirectoryLoader.applySpecialNodeParameters`). */
+function asLoaded<T extends INodeType>(nodeType: T): T {
+	if (nodeType.description.polling) {
+		nodeType.description.properties.unshift(...commonPollingParameters);
+	}
+	return nodeType;
+}
+
 const nodeTypeMap: Record<string, INodeType> = {
 	'n8n-nodes-wappfly.wappfly': new Wappfly(),
 	'n8n-nodes-wappfly.wappflyTrigger': new WappflyTrigger(),
+	'n8n-nodes-wappfly.wappflyPollingTrigger': asLoaded(new WappflyPollingTrigger()),
 	'test.source': new SourceNode(),
 };
 
@@ -236,6 +252,8 @@ export interface RunOptions {
 	binaryMode?: BinaryMode;
 	/** Called when n8n is about to run a node (benchmarks start measuring there). */
 	onNodeStart?: (nodeName: string) => void;
+	/** Called once the run started, with what n8n's Stop button calls. */
+	onRunning?: (stop: () => void) => void;
 }
 
 export interface RunResult {
@@ -263,10 +281,8 @@ export function wappflyNode(parameters: INodeParameters, continueOnFail = false)
 	};
 }
 
-/** Executes Source -> Wappfly with n8n's WorkflowExecute, as a manual run in the editor. */
-export async function runWappfly(options: RunOptions): Promise<RunResult> {
-	await useBinaryMode(options.binaryMode ?? 'default');
-	SourceNode.pending = options.items ?? [{ json: {} }];
+/** The workflow the tests run: Source -> Wappfly (node "Wappfly", id "wappfly-node"). */
+export function sourceToWappfly(parameters: INodeParameters, continueOnFail = false): Workflow {
 	const source: INode = {
 		id: 'source-node',
 		name: 'Source',
@@ -275,21 +291,31 @@ export async function runWappfly(options: RunOptions): Promise<RunResult> {
 		position: [0, 0],
 		parameters: {},
 	};
-	const workflow = new Workflow({
+	return new Workflow({
 		id: 'wf-test',
-		nodes: [source, wappflyNode(options.parameters, options.continueOnFail)],
+		nodes: [source, wappflyNode(parameters, continueOnFail)],
 		connections: { Source: { main: [[{ node: WAPPFLY_NODE, type: 'main', index: 0 }]] } },
 		active: false,
 		nodeTypes,
 		settings: { executionOrder: 'v1' },
 	});
+}
+
+/** Executes Source -> Wappfly with n8n's WorkflowExecute, as a manual run in the editor. */
+export async function runWappfly(options: RunOptions): Promise<RunResult> {
+	await useBinaryMode(options.binaryMode ?? 'default');
+	SourceNode.pending = options.items ?? [{ json: {} }];
+	const workflow = sourceToWappfly(options.parameters, options.continueOnFail);
+	const source = workflow.getNode('Source')!;
 	const mode: WorkflowExecuteMode = 'manual';
 	const additionalData = additionalDataFor(options.credentials, workflow);
 	const { onNodeStart } = options;
 	if (onNodeStart)
 		additionalData.hooks?.addHandler('nodeExecuteBefore', (nodeName) => onNodeStart(nodeName));
 	const execute = new WorkflowExecute(additionalData, mode, createRunExecutionData({}));
-	const run = await execute.run(workflow, source);
+	const running = execute.run(workflow, source);
+	options.onRunning?.(() => running.cancel());
+	const run = await running;
 	const task = run.data.resultData.runData[WAPPFLY_NODE]?.[0];
 	return {
 		items: task?.data?.main?.[0] ?? [],
@@ -343,6 +369,7 @@ export async function testCredential(
 		context,
 		'wappflyApi',
 		{
+			disableFollowRedirect: request.disableFollowRedirect,
 			method: request.method ?? 'GET',
 			baseURL: resolve(request.baseURL),
 			url: resolve(request.url) ?? '',
@@ -352,4 +379,108 @@ export async function testCredential(
 		},
 	)) as { statusCode: number; body: unknown };
 	return { status: response.statusCode, body: response.body };
+}
+
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * The "Test" button of the credential, as n8n's CredentialsTester runs a declarative `test`
+ * (n8n 1.123 and 2.40 alike): the request becomes the `routing.request` of a temporary node's
+ * only property, and n8n-core's RoutingNode sends it with httpRequestWithAuthentication. Every
+ * key of the request reaches the HTTP client, `disableFollowRedirect` included. A thrown HTTP
+ * error becomes the matching `responseCode` rule's message, else the status text.
+ *
+ * The tester finds the status in `error.cause.response`. n8n-workflow 1.x (the dev dependency
+ * here, and n8n 1.123's) redeclares `cause` as a class field, which wipes the HTTP client's error:
+ * n8n 1.x then shows the error's message. n8n-workflow 2.40 keeps it, so `n8n: 2` reads the same
+ * status from the error's `httpCode`, as n8n 2.x gets it from the cause.
+ */
+export async function testCredentialAsN8n(
+	credentials: WappflyCredentialData,
+	n8n: 1 | 2 = 1,
+): Promise<CredentialTestResult> {
+	const { test } = new WappflyApi();
+	const { request, rules } = test as ICredentialTestRequest;
+	const typeName = 'test.credentialTest';
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { wappflyApi: { id: '1', name: 'Wappfly account' } },
+	};
+	const nodeType = {
+		description: {
+			displayName: 'Credential test',
+			name: typeName,
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: 'wappflyApi', required: true }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request }, default: '' },
+			],
+		},
+	} as unknown as INodeType;
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: {
+			getByName: () => nodeType,
+			getByNameAndVersion: () => nodeType,
+			getKnownTypes: () => ({}),
+		} as INodeTypes,
+	});
+	const decrypted: ICredentialsDecrypted = {
+		id: '1',
+		name: 'Wappfly account',
+		type: 'wappflyApi',
+		data: { ...credentials } as unknown as ICredentialDataDecryptedObject,
+	};
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalDataFor(credentials),
+		'internal',
+		createRunExecutionData({}),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	try {
+		await new RoutingNode(context, nodeType, decrypted).runNode();
+	} catch (error) {
+		const { cause, httpCode } = error as {
+			cause?: { code?: string; response?: { status: number; statusText: string } };
+			httpCode?: string | null;
+		};
+		const response =
+			cause?.response ??
+			(n8n === 2 && httpCode ? { status: Number(httpCode), statusText: '' } : undefined);
+		if (response) {
+			const { status, statusText } = response;
+			const rule = rules?.find(
+				(candidate) => candidate.type === 'responseCode' && candidate.properties.value === status,
+			);
+			if (rule) return { status: 'Error', message: rule.properties.message };
+			if (status < 199 || status > 299) {
+				return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+			}
+		} else if (cause?.code) {
+			return { status: 'Error', message: cause.code };
+		}
+		return { status: 'Error', message: String((error as Error).message) };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
 }

@@ -15,8 +15,14 @@
  *   when it returned workflow data, 200 with `webhookResponse` (or "Webhook call received") when
  *   it returned neither, and 500 when it threw.
  *
- * Workflow static data is n8n's real ObservableObject, shared by every call of a harness, as in
- * one n8n process; `withStaticData()` builds another "process" from stored static data.
+ * Workflow static data is n8n's real ObservableObject. By default one object is shared by every
+ * call of a harness, and every change is seen at once by the next call. With `staticDataMode:
+ * 'per-request'` the harness keeps static data the way n8n's production webhooks do (LiveWebhooks,
+ * n8n 1.x and 2.x): each request builds its workflow from the static data last saved (the
+ * database), and the data is saved when the node's `webhook()` has returned, if it changed
+ * (WorkflowStaticDataService.saveStaticData, in the response callback); activation and
+ * deactivation save it afterwards too (ActiveWorkflowManager). Concurrent requests then each
+ * work on their own copy, as in n8n, in one process or in several (queue mode).
  */
 import { HookContext, parseIncomingMessage, WebhookContext } from 'n8n-core';
 import {
@@ -91,12 +97,16 @@ export interface PostOptions {
 	onAnswer?: () => void;
 }
 
+export type StaticDataMode = 'shared' | 'per-request';
+
 export interface TriggerHarnessOptions {
 	credentials: WappflyCredentialData;
 	parameters?: INodeParameters;
 	/** The workflow's static data as n8n would load it from the database. */
 	staticData?: IDataObject;
 	binaryMode?: BinaryMode;
+	/** Default 'shared'; see the top of this file. */
+	staticDataMode?: StaticDataMode;
 }
 
 interface ParsedRequest extends IncomingMessage {
@@ -125,7 +135,28 @@ function parseQuery(search: string): Record<string, string | string[]> {
 	return query;
 }
 
-/** n8n's `parseBody` for the content types this harness needs. Throws on JSON that does not parse. */
+/**
+ * A form body as n8n parses it (Node's `querystring.parse`, at most 1000 keys): an object without
+ * prototype, so that a `__proto__` field is an ordinary key; a repeated name becomes an array.
+ */
+function parseForm(text: string): Record<string, string | string[]> {
+	const form = Object.create(null) as Record<string, string | string[]>;
+	let keys = 0;
+	for (const [key, value] of new URLSearchParams(text)) {
+		const existing = form[key];
+		if (existing === undefined) {
+			if (++keys > 1000) break;
+			form[key] = value;
+		} else form[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+	}
+	return form;
+}
+
+/**
+ * n8n's `parseBody` for the content types this harness needs. Throws on JSON that does not parse.
+ * n8n also parses XML (`…/xml`, `…+xml`) and multipart forms into objects; here they stay
+ * undefined, like any other content type.
+ */
 function parseBody(req: ParsedRequest, raw: Buffer): unknown {
 	if (!raw.length) return undefined;
 	const text = raw.toString(req.encoding ?? 'utf-8');
@@ -133,7 +164,7 @@ function parseBody(req: ParsedRequest, raw: Buffer): unknown {
 		case 'application/json':
 			return jsonParse(text);
 		case 'application/x-www-form-urlencoded':
-			return parseQuery(text);
+			return parseForm(text);
 		case 'text/plain':
 			return text;
 		default:
@@ -163,7 +194,11 @@ export class TriggerHarness {
 
 	private readonly inflight = new Set<Promise<WebhookCall>>();
 
+	/** 'per-request' mode: the static data as last saved ("in the database"). */
+	private saved: IDataObject;
+
 	constructor(private readonly options: TriggerHarnessOptions) {
+		this.saved = JSON.parse(JSON.stringify(options.staticData ?? {})) as IDataObject;
 		this.workflow = this.buildWorkflow(options.parameters ?? {}, options.staticData ?? {});
 	}
 
@@ -189,14 +224,40 @@ export class TriggerHarness {
 		return `http://127.0.0.1:${this.port}/webhook-test/${WEBHOOK_ID}/webhook`;
 	}
 
+	private get perRequest(): boolean {
+		return this.options.staticDataMode === 'per-request';
+	}
+
 	/** The trigger node's static data (what `getWorkflowStaticData('node')` returns). */
 	get nodeStaticData(): IDataObject {
-		return (this.workflow.staticData[STATIC_DATA_KEY] as IDataObject | undefined) ?? {};
+		const staticData = this.perRequest ? this.saved : this.workflow.staticData;
+		return (staticData[STATIC_DATA_KEY] as IDataObject | undefined) ?? {};
 	}
 
 	/** The static data as n8n would save it to the database. */
 	savedStaticData(): IDataObject {
-		return JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+		return JSON.parse(
+			JSON.stringify(this.perRequest ? this.saved : this.workflow.staticData),
+		) as IDataObject;
+	}
+
+	/**
+	 * 'per-request' mode: a workflow built from the saved static data, as n8n builds one for each
+	 * webhook request or activation; 'shared' mode: the harness's workflow.
+	 */
+	private loadWorkflow(): Workflow {
+		if (!this.perRequest) return this.workflow;
+		return this.buildWorkflow(
+			this.workflow.getNode(TRIGGER_NODE_NAME)!.parameters,
+			this.savedStaticData(),
+		);
+	}
+
+	/** n8n's saveStaticData: writes the static data back when something changed it. */
+	private saveIfChanged(workflow: Workflow): void {
+		if (!this.perRequest || workflow.staticData.__dataChanged !== true) return;
+		this.saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+		workflow.staticData.__dataChanged = false;
 	}
 
 	/** New node parameters, same static data (as after saving the workflow). */
@@ -209,17 +270,22 @@ export class TriggerHarness {
 		activation: WorkflowActivateMode = 'activate',
 		mode: TriggerMode = 'production',
 	): Promise<{ existed: boolean }> {
-		const context = this.hookContext(activation, mode);
+		const workflow = this.loadWorkflow();
+		const context = this.hookContext(activation, mode, workflow);
 		const methods = trigger.webhookMethods.default;
 		const existed = await methods.checkExists.call(context);
 		if (!existed) await methods.create.call(context);
+		this.saveIfChanged(workflow);
 		return { existed };
 	}
 
 	async deactivate(mode: TriggerMode = 'production'): Promise<boolean> {
-		return await trigger.webhookMethods.default.delete.call(
-			this.hookContext(mode === 'test' ? 'manual' : 'activate', mode),
+		const workflow = this.loadWorkflow();
+		const deleted = await trigger.webhookMethods.default.delete.call(
+			this.hookContext(mode === 'test' ? 'manual' : 'activate', mode, workflow),
 		);
+		this.saveIfChanged(workflow);
+		return deleted;
 	}
 
 	/** POSTs the body (an object is sent as JSON) over HTTP and waits until the node has returned. */
@@ -300,26 +366,30 @@ export class TriggerHarness {
 		});
 	}
 
-	private webhookData(mode: TriggerMode): IWebhookData {
+	private webhookData(mode: TriggerMode, workflow: Workflow = this.workflow): IWebhookData {
 		const description = trigger.description.webhooks![0];
 		return {
 			httpMethod: 'POST',
 			node: TRIGGER_NODE_NAME,
 			path: `${WEBHOOK_ID}/${description.path}`,
 			webhookDescription: description,
-			workflowId: this.workflow.id,
-			workflowExecuteAdditionalData: additionalDataFor(this.options.credentials, this.workflow),
+			workflowId: workflow.id,
+			workflowExecuteAdditionalData: additionalDataFor(this.options.credentials, workflow),
 			webhookId: WEBHOOK_ID,
 			isTest: mode === 'test',
 		};
 	}
 
-	private hookContext(activation: WorkflowActivateMode, mode: TriggerMode): HookContext {
-		const webhookData = this.webhookData(mode);
+	private hookContext(
+		activation: WorkflowActivateMode,
+		mode: TriggerMode,
+		workflow: Workflow = this.workflow,
+	): HookContext {
+		const webhookData = this.webhookData(mode, workflow);
 		const executeMode: WorkflowExecuteMode = mode === 'test' ? 'manual' : 'trigger';
 		return new HookContext(
-			this.workflow,
-			this.node,
+			workflow,
+			workflow.getNode(TRIGGER_NODE_NAME)!,
 			webhookData.workflowExecuteAdditionalData,
 			executeMode,
 			mode === 'test' ? 'manual' : activation,
@@ -388,15 +458,16 @@ export class TriggerHarness {
 			return call;
 		}
 
-		const webhookData = this.webhookData(mode);
+		const workflow = this.loadWorkflow();
+		const webhookData = this.webhookData(mode, workflow);
 		const additionalData = webhookData.workflowExecuteAdditionalData;
 		// As in n8n: the execution does not exist yet while the trigger's webhook() runs.
 		additionalData.executionId = undefined;
 		additionalData.httpRequest = req as never;
 		additionalData.httpResponse = res as never;
 		const context = new WebhookContext(
-			this.workflow,
-			this.node,
+			workflow,
+			workflow.getNode(TRIGGER_NODE_NAME)!,
 			additionalData,
 			mode === 'test' ? 'manual' : 'webhook',
 			webhookData,
@@ -406,6 +477,8 @@ export class TriggerHarness {
 
 		try {
 			call.result = await trigger.webhook.call(context);
+			// n8n saves changed static data when webhook() has returned, not when it threw.
+			this.saveIfChanged(workflow);
 		} catch (error) {
 			call.error = error as Error;
 		}

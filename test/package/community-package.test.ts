@@ -36,6 +36,8 @@ interface LoadedClass {
 	usableAsTool?: boolean;
 	webhooks?: number;
 	webhookMethods?: string[];
+	polling?: boolean;
+	hasPoll?: boolean;
 	credentials?: string[];
 	hasTest?: boolean;
 	documentationUrl?: string;
@@ -76,6 +78,7 @@ for (const file of files) {
 				file, exportName, kind: 'node', name: d.name, displayName: d.displayName, icon: d.icon,
 				group: d.group, usableAsTool: d.usableAsTool, webhooks: (d.webhooks || []).length,
 				webhookMethods: Object.keys((instance.webhookMethods || {}).default || {}),
+				polling: !!d.polling, hasPoll: typeof instance.poll === 'function',
 				credentials: (d.credentials || []).map((c) => c.name),
 			});
 		} else {
@@ -225,7 +228,11 @@ describe('the packed package, as n8n and its community-package scan see it', () 
 
 	test('each node has its codex file, light and dark icons, and the right tool/trigger flags', () => {
 		const nodes = classes.filter((c) => c.kind === 'node');
-		expect(nodes.map((n) => n.name).sort()).toEqual(['wappfly', 'wappflyTrigger']);
+		expect(nodes.map((n) => n.name).sort()).toEqual([
+			'wappfly',
+			'wappflyPollingTrigger',
+			'wappflyTrigger',
+		]);
 		for (const node of nodes) {
 			const file = path.relative(packed.packageDir, node.file).split(path.sep).join('/');
 			const codexFile = file.replace(/\.js$/, '.json');
@@ -252,7 +259,13 @@ describe('the packed package, as n8n and its community-package scan see it', () 
 				node: node.name,
 				usableAsTool: !isTrigger,
 			});
-			if (isTrigger) {
+			if (isTrigger && node.polling) {
+				// A polling trigger: n8n calls its poll() on the schedule, it has no webhook.
+				expect({ hasPoll: node.hasPoll, webhooks: node.webhooks }).toEqual({
+					hasPoll: true,
+					webhooks: 0,
+				});
+			} else if (isTrigger) {
 				expect(node.webhooks).toBeGreaterThan(0);
 				expect(node.webhookMethods).toEqual(['checkExists', 'create', 'delete']);
 			}

@@ -94,6 +94,19 @@ export interface RecordedRequest {
 	 * read; an upload aborted by the client before its end is not recorded.
 	 */
 	status: number;
+	/**
+	 * When the request arrived (`Date.now()` as its headers came in, before the body was read):
+	 * the gaps between sends show the pacing of a run.
+	 */
+	receivedAt: number;
+}
+
+export interface AbortedRequest {
+	method: string;
+	path: string;
+	headers: Record<string, string | string[] | undefined>;
+	/** Bytes of the body that arrived before the connection was closed. */
+	rawBodyBytes: number;
 }
 
 export interface StoredChat {
@@ -165,6 +178,8 @@ export interface FailNextOptions {
 	reset?: boolean;
 	/** Wait this long first; alone (no status/body/reset), then answer normally. */
 	delayMs?: number;
+	/** Extra response headers (with `status`/`body`), e.g. `{ location: '...' }` for a redirect. */
+	headers?: Record<string, string>;
 }
 
 export interface AddFileOptions {
@@ -177,6 +192,8 @@ export interface AddFileOptions {
 	requireToken?: boolean;
 	/** Status to serve the body with, default 200. */
 	status?: number;
+	/** Extra response headers, e.g. `{ location: '/elsewhere' }` with a 3xx `status`. */
+	headers?: Record<string, string>;
 }
 
 export interface InboundEnvelopeParams {
@@ -196,6 +213,23 @@ export interface InboundEnvelopeParams {
 	sessionId?: number;
 	/** Default `text`; pass null for a media message without caption. */
 	messageBody?: string | null;
+}
+
+export interface ReceiveMessageParams {
+	/** Sender phone number (digits; '+', a JID or a device suffix are stripped). Default '15551234567'. */
+	from?: string;
+	/** The stored `body`. Default 'merhaba'; null for a file without caption. */
+	text?: string | null;
+	/** A group JID: the message is stored in that chat, from `from`. */
+	group?: string;
+	/** The stored `type`. Default 'text'. */
+	type?: string;
+	/** The stored `msg_id`. Default 16 random upper-case hex characters. */
+	msgId?: string;
+	/** Names the chat when it is created (one-to-one chats). */
+	pushName?: string;
+	/** The stored `timestamp`. Default now. */
+	at?: Date;
 }
 
 export interface InboundEnvelope {
@@ -232,10 +266,15 @@ export interface WappflyServer {
 	 * included (401, 404, 413, injected failures...).
 	 */
 	requests: RecordedRequest[];
+	/**
+	 * Extension: `/api/*` requests whose body the client broke off before its announced end (an
+	 * upload that failed half-way). They are not in `requests` and were not acted upon.
+	 */
+	abortedRequests: AbortedRequest[];
 	/** Mutable in place: tests flip these. `reset()` keeps the same object. */
 	state: ServerState;
 	/**
-	 * Clears `requests`, `fileRequests` and queued failures and restores the initial state and seed
+	 * Clears `requests`, `abortedRequests`, `fileRequests` and queued failures and restores the initial state and seed
 	 * (in place). Added files stay.
 	 */
 	reset(): void;
@@ -264,6 +303,13 @@ export interface WappflyServer {
 	): Promise<{ status: number; body: string }>;
 	/** Builds a `messages.received` envelope like the reference's example; does not touch state. */
 	inboundEnvelope(p?: InboundEnvelopeParams): InboundEnvelope;
+	/**
+	 * Stores an inbound message as if it had just arrived on the line, without delivering any
+	 * webhook: from_me 0, status 'received', the next row `id` (one more than the highest), the
+	 * chat created or bumped (unread + 1), requestsUsed + 1. Returns the stored row. Throws on
+	 * parameters the sandbox would refuse (a bad `from` or `group`).
+	 */
+	receiveMessage(p?: ReceiveMessageParams): StoredMessage;
 }
 
 /**
@@ -276,7 +322,9 @@ export interface WappflyServer {
  *   URL is set). No token, Content-Type not checked, not recorded.
  * - `/__control/*` for tests that run the server in another process (no token, not recorded):
  *   `GET requests` -> `{ requests, fileRequests }`, `GET state`, `POST state` (merges known
- *   fields), `POST reset`, `POST fail-next` (body = FailNextOptions).
+ *   fields), `POST reset`, `POST fail-next` (body = FailNextOptions), `POST inbound` (body = ReceiveMessageParams,
+ *   or an array of them, `at` as ISO text: receiveMessage for each; answers the stored row(s), 400
+ *   naming the problem).
  */
 export function startWappflyServer(opts?: StartOptions): Promise<WappflyServer>;
 

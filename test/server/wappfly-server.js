@@ -495,6 +495,34 @@ function newMsgId(state) {
 	}
 }
 
+/**
+ * Stores an inbound message as Wappfly does when one arrives (from_me 0, status 'received'): the
+ * chat is created or bumped, its unread count and the quota's requestsUsed grow by one.
+ * @param {ServerState} state
+ * @param {{ chatJid: string, senderJid: string, msgId: string, type: string, body: string | null, at: string, pushName?: string, group: boolean }} m
+ * @returns {StoredMessage}
+ */
+function storeInbound(state, m) {
+	/** @type {StoredMessage} */
+	const stored = {
+		id: nextMessageId(state),
+		chat_jid: m.chatJid,
+		msg_id: m.msgId,
+		from_me: 0,
+		sender_jid: m.senderJid,
+		type: m.type,
+		body: m.body,
+		media_path: null,
+		timestamp: m.at,
+		status: 'received',
+	};
+	state.messages.push(stored);
+	const chat = touchChat(state, m.chatJid, m.group ? undefined : m.pushName, m.at);
+	chat.unread += 1;
+	state.requestsUsed += 1;
+	return stored;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Body reading
 
@@ -684,11 +712,13 @@ function startWappflyServer(opts = {}) {
 		port: 0,
 		token,
 		requests: [],
+		abortedRequests: [],
 		fileRequests: [],
 		state: initialState(initial),
 		reset() {
 			api.requests.length = 0;
 			api.fileRequests.length = 0;
+			api.abortedRequests.length = 0;
 			failQueue.length = 0;
 			const fresh = initialState(initial);
 			for (const key of Object.keys(api.state)) delete (/** @type {any} */ (api.state)[key]);
@@ -724,7 +754,52 @@ function startWappflyServer(opts = {}) {
 		inboundEnvelope(p = {}) {
 			return buildInboundEnvelope(p, api.state);
 		},
+		receiveMessage(p = {}) {
+			const problem = inboundProblem(p);
+			if (problem) throw new Error(`receiveMessage: ${problem}`);
+			const digits = String(p.from ?? '15551234567')
+				.replace(/@.*$/, '')
+				.replace(/:\d+$/, '')
+				.replace(/\D/g, '');
+			const senderJid = `${digits}@s.whatsapp.net`;
+			return storeInbound(api.state, {
+				chatJid: p.group ?? senderJid,
+				senderJid,
+				msgId: p.msgId ?? newMsgId(api.state),
+				type: p.type ?? 'text',
+				body: p.text === undefined ? 'merhaba' : p.text,
+				at: sqlTimestamp(p.at ?? new Date()),
+				pushName: p.pushName,
+				group: p.group !== undefined,
+			});
+		},
 	};
+
+	/**
+	 * What is wrong with receiveMessage's parameters, if anything.
+	 * @param {Record<string, unknown>} p
+	 */
+	function inboundProblem(p) {
+		for (const field of ['from', 'text', 'group', 'type', 'msgId', 'pushName']) {
+			const value = p[field];
+			if (value !== undefined && typeof value !== 'string' && !(field === 'text' && value === null))
+				return `"${field}" must be a string when present`;
+		}
+		if (p.at !== undefined && !(p.at instanceof Date && !Number.isNaN(p.at.getTime())))
+			return '"at" must be a valid Date when present';
+		const from = /** @type {string | undefined} */ (p.from);
+		if (
+			from !== undefined &&
+			!USER_JID_RE.test(
+				`${from.replace(/@.*$/, '').replace(/:\d+$/, '').replace(/\D/g, '')}@s.whatsapp.net`,
+			)
+		)
+			return `"from" must be a phone number with 7 to 15 digits (got ${JSON.stringify(preview(from))})`;
+		const group = /** @type {string | undefined} */ (p.group);
+		if (group !== undefined && !GROUP_JID_RE.test(group))
+			return invalidJidMessage('"group"', group);
+		return undefined;
+	}
 
 	// ---- responses ----------------------------------------------------------------------
 
@@ -997,10 +1072,19 @@ function startWappflyServer(opts = {}) {
 	 * @param {Record<string, string>} query
 	 */
 	async function handleApi(req, res, path, query) {
+		const receivedAt = Date.now();
 		const method = req.method || 'GET';
 		const isApi = path === '/api' || path.startsWith('/api/');
 		const body = await readBody(req, maxBodyBytes);
-		if (body.aborted) return;
+		if (body.aborted) {
+			api.abortedRequests.push({
+				method,
+				path,
+				headers: { ...req.headers },
+				rawBodyBytes: body.bytes,
+			});
+			return;
+		}
 
 		/** @type {unknown} */
 		let parsed;
@@ -1034,6 +1118,7 @@ function startWappflyServer(opts = {}) {
 			rawBodyBytes: body.bytes,
 			body: parseError ? parsed : bodyForRecord(parsed),
 			status: 0,
+			receivedAt,
 		};
 		if (decoded && decoded.ok) {
 			record.file = {
@@ -1064,7 +1149,7 @@ function startWappflyServer(opts = {}) {
 					} else if (head.startsWith('<')) contentType = 'text/html; charset=utf-8';
 					else contentType = 'text/plain; charset=utf-8';
 				}
-				sendRaw(res, record, status, payload, { 'content-type': contentType });
+				sendRaw(res, record, status, payload, { 'content-type': contentType, ...f.headers });
 				return;
 			}
 			// delay only: answer normally.
@@ -1156,6 +1241,7 @@ function startWappflyServer(opts = {}) {
 	 * @param {AddFileOptions} file
 	 */
 	async function handleFile(req, res, path, query, file) {
+		const receivedAt = Date.now();
 		const method = req.method || 'GET';
 		const body = await readBody(req, 1024 * 1024);
 		if (body.aborted) return;
@@ -1168,6 +1254,7 @@ function startWappflyServer(opts = {}) {
 			rawBodyBytes: body.bytes,
 			body: undefined,
 			status: 0,
+			receivedAt,
 		};
 		api.fileRequests.push(record);
 		res.on('finish', () => log?.(`${method} ${path} -> ${record.status}`));
@@ -1188,6 +1275,7 @@ function startWappflyServer(opts = {}) {
 		/** @type {Record<string, string>} */
 		const headers = { 'content-type': file.contentType || 'application/octet-stream' };
 		if (file.fileName) headers['content-disposition'] = contentDisposition(file.fileName);
+		Object.assign(headers, file.headers);
 		sendRaw(res, record, file.status ?? 200, file.body, headers);
 	}
 
@@ -1341,22 +1429,16 @@ function startWappflyServer(opts = {}) {
 		const m = envelope.data.messages;
 		const key = m.key;
 		const s = api.state;
-		const at = sqlTimestamp(new Date(m.messageTimestamp * 1000));
-		s.messages.push({
-			id: nextMessageId(s),
-			chat_jid: key.remoteJid,
-			msg_id: key.id,
-			from_me: 0,
-			sender_jid: key.senderPn,
+		storeInbound(s, {
+			chatJid: key.remoteJid,
+			senderJid: key.senderPn,
+			msgId: key.id,
 			type: 'text',
 			body: m.messageBody,
-			media_path: null,
-			timestamp: at,
-			status: 'received',
+			at: sqlTimestamp(new Date(m.messageTimestamp * 1000)),
+			pushName: m.pushName,
+			group: !!group,
 		});
-		const chat = touchChat(s, key.remoteJid, group ? undefined : m.pushName, at);
-		chat.unread += 1;
-		s.requestsUsed += 1;
 		try {
 			const delivery = await postJson(s.webhookUrl || '', JSON.stringify(envelope));
 			sendJson(res, null, 200, {
@@ -1412,6 +1494,21 @@ function startWappflyServer(opts = {}) {
 		} else if (method === 'POST' && path === '/__control/reset') {
 			api.reset();
 			sendJson(res, null, 200, { ok: true });
+		} else if (method === 'POST' && path === '/__control/inbound') {
+			/** @type {any[]} */
+			const list = (Array.isArray(input) ? input : [input]).map((/** @type {any} */ p) =>
+				p && typeof p === 'object' && typeof p.at === 'string' ? { ...p, at: new Date(p.at) } : p,
+			);
+			const bad = list.filter((p) => !p || typeof p !== 'object' || Array.isArray(p));
+			const problem = bad.length
+				? 'Body must be a JSON object or an array of them.'
+				: list.map((p) => inboundProblem(p)).find((x) => x);
+			if (problem) {
+				sendError(res, null, 400, problem);
+				return;
+			}
+			const stored = list.map((p) => api.receiveMessage(p));
+			sendJson(res, null, 200, Array.isArray(input) ? stored : stored[0]);
 		} else if (method === 'POST' && path === '/__control/fail-next') {
 			api.failNext(input && typeof input === 'object' ? input : {});
 			sendJson(res, null, 200, { ok: true });

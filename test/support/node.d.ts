@@ -7,6 +7,7 @@ export const net: typeof import('node:net');
 export const os: typeof import('node:os');
 export const path: typeof import('node:path');
 export const util: typeof import('node:util');
+export const zlib: typeof import('node:zlib');
 export const env: NodeJS.ProcessEnv;
 /** The project's root folder (where package.json is). */
 export const projectRoot: string;

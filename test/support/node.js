@@ -17,6 +17,7 @@ module.exports = {
 	os: require('node:os'),
 	path: require('node:path'),
 	util: require('node:util'),
+	zlib: require('node:zlib'),
 	env: process.env,
 	/** The project's root folder (where package.json is). */
 	projectRoot: require('node:path').resolve(__dirname, '..', '..'),

@@ -24,9 +24,11 @@ test("activation reads GET /api/me once, with the credential's token, and stores
 	const [request] = server().requests;
 	expect(request).toMatchObject({ method: 'GET', path: '/api/me', status: 200 });
 	expect(request.headers['x-api-token']).toBe(server().token);
-	expect(trigger.nodeStaticData).toEqual({ sessionId: '8' });
+	// With the time of the read, which limits later reads to one a minute (session.test.ts).
+	const stored = { sessionId: '8', sessionCheckedAt: expect.any(Number) as number };
+	expect(trigger.nodeStaticData).toEqual(stored);
 	// Saved with the workflow, under the node's key.
-	expect(trigger.savedStaticData()).toEqual({ [STATIC_DATA_KEY]: { sessionId: '8' } });
+	expect(trigger.savedStaticData()).toEqual({ [STATIC_DATA_KEY]: stored });
 });
 
 test('after a restart of n8n, checkExists finds the session and nothing is read again', async () => {
@@ -42,7 +44,10 @@ test('deactivation forgets the session; the next activation reads it again', asy
 	expect(trigger.nodeStaticData).toEqual({});
 	server().state.sessionId = 12;
 	expect(await trigger.activate()).toEqual({ existed: false });
-	expect(trigger.nodeStaticData).toEqual({ sessionId: '12' });
+	expect(trigger.nodeStaticData).toEqual({
+		sessionId: '12',
+		sessionCheckedAt: expect.any(Number) as number,
+	});
 	expect(meCalls(server())).toBe(2);
 });
 

@@ -2,7 +2,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { loggedLines, useWappflyServer } from '../harness/fixtures';
 import type { BinaryMode, WappflyCredentialData } from '../harness/n8n';
-import { TriggerHarness } from '../harness/webhook';
+import { TriggerHarness, type StaticDataMode } from '../harness/webhook';
 import type { WappflyServer } from '../server/wappfly-server';
 
 export interface StartOptions {
@@ -11,6 +11,8 @@ export interface StartOptions {
 	staticData?: Record<string, unknown>;
 	binaryMode?: BinaryMode;
 	credentials?: WappflyCredentialData;
+	/** Default 'shared'; 'per-request' keeps static data as n8n's production webhooks do. */
+	staticDataMode?: StaticDataMode;
 }
 
 /**
@@ -44,6 +46,7 @@ export function useTrigger() {
 			parameters,
 			staticData: options.staticData as never,
 			binaryMode: options.binaryMode,
+			staticDataMode: options.staticDataMode,
 		});
 		open.push(harness);
 		if (options.activate !== false) await harness.activate();

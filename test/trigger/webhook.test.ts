@@ -123,7 +123,7 @@ describe('a message from Wappfly starts one execution', () => {
 	test('the Test URL (manual execution) works the same way', async () => {
 		const trigger = await start({}, { activate: false });
 		await trigger.activate('manual', 'test');
-		expect(trigger.nodeStaticData).toEqual({ sessionId: '8' });
+		expect(trigger.nodeStaticData).toMatchObject({ sessionId: '8' });
 		const call = await trigger.post(REFERENCE_ENVELOPE, { mode: 'test' });
 		expect(call.status).toBe(200);
 		expect(call.started?.[0].json.messageId).toBe('3EB06A40C80DF456A1B2');

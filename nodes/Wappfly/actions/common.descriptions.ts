@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { RECIPIENT_EXAMPLES } from '../../shared/jid';
 import { DEFAULT_TIMEOUT_MS } from '../../shared/transport';
+import { pacingOption } from './pacing';
 
 export const MEDIA_TIMEOUT_MS = 600_000;
 
@@ -93,6 +94,19 @@ export function timeoutOnlyOptions(defaultMs = DEFAULT_TIMEOUT_MS): INodePropert
 		placeholder: 'Add option',
 		default: {},
 		options: [timeoutOption(defaultMs)],
+	};
+}
+
+/** The Options of a send: its own options, Pacing and Timeout, sorted by name as n8n lists them. */
+export function sendOptions(
+	defaultTimeoutMs = DEFAULT_TIMEOUT_MS,
+	own: INodeProperties[] = [],
+): INodeProperties {
+	return {
+		...timeoutOnlyOptions(defaultTimeoutMs),
+		options: [...own, pacingOption, timeoutOption(defaultTimeoutMs)].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 

@@ -55,8 +55,13 @@ export function getChatJid(
 	return result.jid;
 }
 
-export function getText(this: IExecuteFunctions, itemIndex: number, label = 'Text'): string {
-	const text = asText(this.getNodeParameter('text', itemIndex, ''));
+export function getText(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	label = 'Text',
+	name = 'text',
+): string {
+	const text = asText(this.getNodeParameter(name, itemIndex, ''));
 	if (text.trim() === '') {
 		throw invalidParameter(
 			this,
@@ -116,8 +121,9 @@ export function getInteger(
 	label: string,
 	min: number,
 	max: number,
+	fallback?: number,
 ): number {
-	const value = this.getNodeParameter(name, itemIndex);
+	const value = this.getNodeParameter(name, itemIndex, fallback);
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
 		throw invalidParameter(

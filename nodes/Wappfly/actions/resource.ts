@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationTable } from './types';
+import type { OperationTable, WholeInputOperation } from './types';
 
 export interface ResourceDefinition {
 	value: string;
@@ -8,11 +8,17 @@ export interface ResourceDefinition {
 	/** The Operation selector shown for this resource. */
 	operation: INodeProperties;
 	table: OperationTable;
+	/**
+	 * Operations that make the execution wait for a person. An AI Agent's tool call cannot wait,
+	 * so the tool variant of the node (`@tool`) gets an Operation selector without them.
+	 */
+	waiting?: Record<string, WholeInputOperation>;
 }
 
 /** The resource's Operation selector and every operation's fields, each shown only for it. */
 export function resourceProperties(resource: ResourceDefinition): INodeProperties[] {
-	const fields = Object.entries(resource.table).flatMap(([operation, { properties }]) =>
+	const operations = { ...resource.table, ...resource.waiting };
+	const fields = Object.entries(operations).flatMap(([operation, { properties }]) =>
 		properties.map((property) => ({
 			...property,
 			displayOptions: {
@@ -25,5 +31,25 @@ export function resourceProperties(resource: ResourceDefinition): INodePropertie
 			},
 		})),
 	);
-	return [resource.operation, ...fields];
+	if (!resource.waiting) return [resource.operation, ...fields];
+	const waiting = Object.keys(resource.waiting);
+	const selector = (tool: boolean, options = resource.operation.options): INodeProperties => ({
+		...resource.operation,
+		options,
+		displayOptions: {
+			...resource.operation.displayOptions,
+			show: { ...resource.operation.displayOptions?.show, '@tool': [tool] },
+		},
+	});
+	// The editor lists a node's actions from the first Operation selector of each resource.
+	return [
+		selector(false),
+		selector(
+			true,
+			resource.operation.options?.filter(
+				(option) => !('value' in option && waiting.includes(String(option.value))),
+			),
+		),
+		...fields,
+	];
 }

@@ -1,5 +1,4 @@
 import {
-	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -12,26 +11,14 @@ import {
 	type WappflyConnection,
 } from '../../shared/transport';
 import { chat } from './chat';
+import { asError, errorItem } from './itemErrors';
 import { message } from './message';
+import { pace } from './pacing';
 import type { ResourceDefinition } from './resource';
 import { session } from './session';
 import type { PreparedCall, WappflyOperation } from './types';
 
 export const resources: ResourceDefinition[] = [message, chat, session];
-
-function asError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
-
-function errorItem(
-	error: Error & { description?: string | null },
-	itemIndex: number,
-): INodeExecutionData {
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	return { json, pairedItem: { item: itemIndex } };
-}
 
 function toItems(call: PreparedCall, response: unknown): IDataObject[] {
 	if (call.toItems) return call.toItems(response);
@@ -57,7 +44,8 @@ export const READS_IN_FLIGHT = 8;
 
 /**
  * Validates every item first, so that a bad item stops the node before anything is sent
- * (unless Continue On Fail is on), then sends the items one by one, in order.
+ * (unless Continue On Fail is on), then sends the items one by one, in order, pausing between
+ * two sends when the items ask for pacing.
  */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -101,9 +89,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		return [output.flat()];
 	}
 
+	let sentBefore = false;
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const call = calls[itemIndex];
 		if (!call) continue;
+		if (sentBefore && call.pacing) await pace(this, call.pacing);
+		sentBefore = true;
 		try {
 			output[itemIndex] = await send(itemIndex, call);
 		} catch (error) {

@@ -1,5 +1,19 @@
 // Generated from the JSDoc of the .js file next to it by make-types.js; do not edit.
 /* eslint-disable @typescript-eslint/no-explicit-any */
+export type ChromiumInstall = {
+	/**
+	 * the browser binary to give playwright-core's `launch`
+	 */
+	executablePath: string;
+	/**
+	 * what `<binary> --version` printed
+	 */
+	version: string;
+	/**
+	 * where it comes from: the npm package and its version, or WAPPFLY_CHROMIUM
+	 */
+	source: string;
+};
 export type N8nInstall = {
 	/**
 	 * major line asked for
@@ -45,6 +59,46 @@ export type N8nInstall = {
  * @returns {Promise<N8nInstall>}
  */
 export function ensureN8n(version: '1' | '2'): Promise<N8nInstall>;
+/**
+ * @typedef {object} ChromiumInstall
+ * @property {string} executablePath  the browser binary to give playwright-core's `launch`
+ * @property {string} version         what `<binary> --version` printed
+ * @property {string} source          where it comes from: the npm package and its version, or WAPPFLY_CHROMIUM
+ */
+/**
+ * The Chromium of the editor test, with nothing but `npm ci`: the pinned dev dependency
+ * `@sparticuz/chromium` ships the binary brotli-packed in its tarball; it is unpacked once into
+ * `<cache>/chromium-<version>/` (about 200 MB). `$WAPPFLY_CHROMIUM` uses a browser of the machine
+ * instead (for example /usr/bin/chromium).
+ * @returns {Promise<ChromiumInstall>}
+ */
+export function ensureChromium(): Promise<ChromiumInstall>;
+/**
+ * Everything the end-to-end suite needs from outside the clone, installed once per machine:
+ * the pinned n8n of each line asked for, and the browser of the editor test. Prints progress lines
+ * (what, elapsed time, size on disk) on stderr; never times out. The n8n installs run side by side
+ * unless `sequential` (or WAPPFLY_E2E_INSTALL_SEQUENTIAL=1): on 2 cores one install's downloads
+ * overlap the other's native builds.
+ * @param {Array<'1' | '2'>} versions
+ * @param {{ chromium?: boolean, sequential?: boolean }} [opts]  chromium: default true
+ * @returns {Promise<{ n8n: N8nInstall[], chromium: ChromiumInstall | null, seconds: number }>}
+ */
+export function ensureAll(
+	versions: Array<'1' | '2'>,
+	opts?: {
+		chromium?: boolean;
+		sequential?: boolean;
+	},
+): Promise<{
+	n8n: N8nInstall[];
+	chromium: ChromiumInstall | null;
+	seconds: number;
+}>;
+/**
+ * The n8n lines an e2e run covers: $WAPPFLY_E2E_VERSIONS ('1', '2' or '1,2'; default both).
+ * @returns {Array<'1' | '2'>}
+ */
+export function e2eVersions(): Array<'1' | '2'>;
 export function cacheRoot(): string;
 /** Exact pins. Change them here only. */
 export const PINS: {

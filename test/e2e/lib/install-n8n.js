@@ -8,8 +8,10 @@
  *   const install = await ensureN8n('2');
  *   // install = { version, n8nVersion, nodeVersion, dir, nodeBin, n8nBin, env }
  *
- * CLI: `node test/e2e/lib/install-n8n.js 1 2` installs both and exits 0
- *      (`--save-locks` also copies each install's package-lock.json into ./n8n-locks/).
+ * CLI: `node test/e2e/lib/install-n8n.js 1 2` installs both (side by side) and exits 0
+ *      (`--chromium` also unpacks the editor test's browser, `--sequential` installs one after the
+ *      other, `--save-locks` also copies each install's package-lock.json into ./n8n-locks/).
+ *      `npm test` needs none of this: the e2e project's global setup calls ensureAll().
  *
  * Cache root: $WAPPFLY_E2E_CACHE or ~/.cache/n8n-nodes-wappfly. Each install lives in its own
  * folder; a marker file (`.complete.json`) is written only after a full install and a check that
@@ -102,7 +104,8 @@ function mb(n) {
  * Runs a command, writing its output to a log file and a heartbeat to stderr.
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd: string, env: NodeJS.ProcessEnv, logFile: string, label: string }} opts
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, logFile: string, label: string, sizeOf?: string }} opts
+ *   sizeOf: a folder whose size on disk the heartbeat reports
  * @returns {Promise<void>}
  */
 function run(cmd, args, opts) {
@@ -118,7 +121,8 @@ function run(cmd, args, opts) {
 		fs.closeSync(out);
 		log(`${opts.label}: started`);
 		const timer = setInterval(() => {
-			log(`${opts.label}: still running (${Math.round((Date.now() - started) / 1000)} s)`);
+			const size = opts.sizeOf ? `, ${mb(duBytes(opts.sizeOf))} on disk` : '';
+			log(`${opts.label}: still running (${Math.round((Date.now() - started) / 1000)} s${size})`);
 		}, 30000);
 		timer.unref();
 		child.on('error', (err) => {
@@ -462,6 +466,7 @@ async function doEnsure(version) {
 			env: npmEnv,
 			logFile,
 			label: `${label}: npm ${installArgs[0]}${useLock ? ` (tree pinned by ${path.basename(lock)})` : ''}`,
+			sizeOf: dir,
 		});
 		await run(
 			'npm',
@@ -471,6 +476,7 @@ async function doEnsure(version) {
 				env: npmEnv,
 				logFile,
 				label: `${label}: npm rebuild ${NATIVE_MODULES.join(' ')}`,
+				sizeOf: dir,
 			},
 		);
 
@@ -524,24 +530,168 @@ function saveLock(inst) {
 	log(`n8n ${inst.n8nVersion}: lockfile saved to ${target}`);
 }
 
-module.exports = { ensureN8n, cacheRoot, PINS, LOCKS_DIR };
+/** The npm package that ships a headless Chromium in its tarball (a pinned dev dependency). */
+const CHROMIUM_PACKAGE = '@sparticuz/chromium';
+const PROJECT_DIR = path.resolve(__dirname, '..', '..', '..');
+
+/**
+ * @typedef {object} ChromiumInstall
+ * @property {string} executablePath  the browser binary to give playwright-core's `launch`
+ * @property {string} version         what `<binary> --version` printed
+ * @property {string} source          where it comes from: the npm package and its version, or WAPPFLY_CHROMIUM
+ */
+
+/**
+ * The Chromium of the editor test, with nothing but `npm ci`: the pinned dev dependency
+ * `@sparticuz/chromium` ships the binary brotli-packed in its tarball; it is unpacked once into
+ * `<cache>/chromium-<version>/` (about 200 MB). `$WAPPFLY_CHROMIUM` uses a browser of the machine
+ * instead (for example /usr/bin/chromium).
+ * @returns {Promise<ChromiumInstall>}
+ */
+async function ensureChromium() {
+	const own = process.env.WAPPFLY_CHROMIUM;
+	if (own) {
+		if (!fs.existsSync(own)) throw new Error(`WAPPFLY_CHROMIUM=${own}: no such file`);
+		const version = capture(own, ['--version']).trim();
+		return { executablePath: own, version, source: 'WAPPFLY_CHROMIUM' };
+	}
+	const pkgVersion = readJson(
+		path.join(PROJECT_DIR, 'node_modules', ...CHROMIUM_PACKAGE.split('/'), 'package.json'),
+	)?.version;
+	if (!pkgVersion) {
+		throw new Error(`${CHROMIUM_PACKAGE} is not installed: run \`npm ci\` in ${PROJECT_DIR}`);
+	}
+	const source = `${CHROMIUM_PACKAGE}@${pkgVersion}`;
+	const dir = path.join(cacheRoot(), `chromium-${pkgVersion}`);
+	const executablePath = path.join(dir, 'chromium');
+	const label = `chromium (${source})`;
+	/** @returns {ChromiumInstall | undefined} */
+	const reuse = () => {
+		const marker = readJson(path.join(dir, MARKER));
+		if (!marker || marker.format !== MARKER_FORMAT || marker.package !== source) return undefined;
+		if (!fs.existsSync(executablePath)) return undefined;
+		return { executablePath, version: marker.version, source };
+	};
+	const existing = reuse();
+	if (existing) return existing;
+
+	fs.mkdirSync(cacheRoot(), { recursive: true });
+	const release = await acquireLock(`${dir}.lock`, label);
+	try {
+		const again = reuse();
+		if (again) return again;
+		const started = Date.now();
+		log(`${label}: unpacking into ${dir}`);
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.mkdirSync(dir, { recursive: true });
+		// The package unpacks into os.tmpdir(): point that at our folder. It is an ES module, so a
+		// child process imports it (jest's module system would not).
+		const script =
+			`const { default: chromium } = await import(${JSON.stringify(CHROMIUM_PACKAGE)});\n` +
+			'process.stdout.write(await chromium.executablePath());';
+		const printed = capture(process.execPath, ['--input-type=module', '-e', script], {
+			cwd: PROJECT_DIR,
+			env: { ...process.env, TMPDIR: dir, TMP: dir, TEMP: dir },
+		}).trim();
+		if (path.resolve(printed) !== executablePath) {
+			throw new Error(`${label}: unpacked to ${printed}, expected ${executablePath}`);
+		}
+		const version = capture(executablePath, ['--version']).trim();
+		fs.writeFileSync(
+			path.join(dir, MARKER),
+			JSON.stringify(
+				{
+					format: MARKER_FORMAT,
+					package: source,
+					version,
+					seconds: (Date.now() - started) / 1000,
+					at: new Date().toISOString(),
+				},
+				null,
+				'\t',
+			) + '\n',
+		);
+		log(`${label}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s, ${mb(duBytes(dir))} (${version})`);
+		return { executablePath, version, source };
+	} finally {
+		release();
+	}
+}
+
+/**
+ * Everything the end-to-end suite needs from outside the clone, installed once per machine:
+ * the pinned n8n of each line asked for, and the browser of the editor test. Prints progress lines
+ * (what, elapsed time, size on disk) on stderr; never times out. The n8n installs run side by side
+ * unless `sequential` (or WAPPFLY_E2E_INSTALL_SEQUENTIAL=1): on 2 cores one install's downloads
+ * overlap the other's native builds.
+ * @param {Array<'1' | '2'>} versions
+ * @param {{ chromium?: boolean, sequential?: boolean }} [opts]  chromium: default true
+ * @returns {Promise<{ n8n: N8nInstall[], chromium: ChromiumInstall | null, seconds: number }>}
+ */
+async function ensureAll(versions, opts = {}) {
+	const started = Date.now();
+	const sequential = opts.sequential ?? process.env.WAPPFLY_E2E_INSTALL_SEQUENTIAL === '1';
+	const wanted = [...new Set(versions)].filter((v) => Object.prototype.hasOwnProperty.call(PINS, v));
+	/** @type {Array<() => Promise<N8nInstall | ChromiumInstall>>} */
+	const jobs = wanted.map((v) => () => ensureN8n(v));
+	if (opts.chromium !== false) jobs.push(ensureChromium);
+	/** @type {PromiseSettledResult<N8nInstall | ChromiumInstall>[]} */
+	let settled = [];
+	if (sequential) {
+		for (const job of jobs) {
+			settled.push(
+				await job().then(
+					(value) => ({ status: /** @type {const} */ ('fulfilled'), value }),
+					(reason) => ({ status: /** @type {const} */ ('rejected'), reason }),
+				),
+			);
+		}
+	} else {
+		settled = await Promise.allSettled(jobs.map((job) => job()));
+	}
+	const failed = settled.find((r) => r.status === 'rejected');
+	if (failed && failed.status === 'rejected') throw failed.reason;
+	const values = settled.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
+	const n8n = /** @type {N8nInstall[]} */ (values.slice(0, wanted.length));
+	const chromium =
+		opts.chromium !== false ? /** @type {ChromiumInstall} */ (values[wanted.length]) : null;
+	return { n8n, chromium, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
+/**
+ * The n8n lines an e2e run covers: $WAPPFLY_E2E_VERSIONS ('1', '2' or '1,2'; default both).
+ * @returns {Array<'1' | '2'>}
+ */
+function e2eVersions() {
+	return /** @type {Array<'1' | '2'>} */ (
+		(process.env.WAPPFLY_E2E_VERSIONS ?? '1,2')
+			.split(',')
+			.map((v) => v.trim())
+			.filter((v) => v === '1' || v === '2')
+	);
+}
+
+module.exports = { ensureN8n, ensureChromium, ensureAll, e2eVersions, cacheRoot, PINS, LOCKS_DIR };
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
 	const save = args.includes('--save-locks');
 	const wanted = args.filter((a) => !a.startsWith('--'));
-	const versions = wanted.length ? wanted : ['1', '2'];
+	const versions = /** @type {Array<'1' | '2'>} */ (wanted.length ? wanted : ['1', '2']);
 	(async () => {
-		for (const v of versions) {
-			const started = Date.now();
-			const inst = await ensureN8n(/** @type {'1' | '2'} */ (v));
+		const done = await ensureAll(versions, {
+			chromium: args.includes('--chromium'),
+			sequential: args.includes('--sequential') || undefined,
+		});
+		for (const inst of done.n8n) {
 			if (save) saveLock(inst);
 			log(
-				`n8n ${inst.n8nVersion} on node ${inst.nodeVersion}: ${inst.dir} ` +
-					`(this call ${((Date.now() - started) / 1000).toFixed(1)} s; install took ` +
+				`n8n ${inst.n8nVersion} on node ${inst.nodeVersion}: ${inst.dir} (install took ` +
 					`${inst.installed ? `${inst.installed.seconds} s, ${mb(inst.installed.bytes)}` : '?'})`,
 			);
 		}
+		if (done.chromium) log(`${done.chromium.version}: ${done.chromium.executablePath}`);
+		log(`all ready; this call ${done.seconds} s`);
 	})().catch((err) => {
 		process.stderr.write(`${err && err.stack ? err.stack : err}\n`);
 		process.exit(1);

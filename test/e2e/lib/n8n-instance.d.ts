@@ -148,6 +148,17 @@ export type UserFolder = {
 	 */
 	brokerPort: number;
 };
+/** The variable through which the e2e global setup hands its packed tarball to every test file. */
+export const SHARED_TARBALL_ENV: 'WAPPFLY_E2E_TARBALL';
+/**
+ * The package, packed once for the whole e2e run: test/e2e/global-setup.js packs it (packPackage)
+ * before the first test file starts and passes its path in $WAPPFLY_E2E_TARBALL; the global
+ * teardown deletes it. Outside that (a script, or jest without the e2e project's setup) the first
+ * call packs it in this process, and it is deleted when this process exits. Do not delete it.
+ * @param {string} projectDir
+ * @returns {Promise<string>} absolute path of the .tgz
+ */
+export function sharedTarball(projectDir: string): Promise<string>;
 /**
  * Creates a fresh, isolated N8N_USER_FOLDER.
  * @param {N8nInstall} install

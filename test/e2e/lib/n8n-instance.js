@@ -1160,7 +1160,36 @@ function removeUserFolder(uf) {
 	fs.rmSync(uf.dir, { recursive: true, force: true });
 }
 
+/** The variable through which the e2e global setup hands its packed tarball to every test file. */
+const SHARED_TARBALL_ENV = 'WAPPFLY_E2E_TARBALL';
+/** @type {Promise<string> | undefined} */
+let sharedPacking;
+
+/**
+ * The package, packed once for the whole e2e run: test/e2e/global-setup.js packs it (packPackage)
+ * before the first test file starts and passes its path in $WAPPFLY_E2E_TARBALL; the global
+ * teardown deletes it. Outside that (a script, or jest without the e2e project's setup) the first
+ * call packs it in this process, and it is deleted when this process exits. Do not delete it.
+ * @param {string} projectDir
+ * @returns {Promise<string>} absolute path of the .tgz
+ */
+function sharedTarball(projectDir) {
+	const given = process.env[SHARED_TARBALL_ENV];
+	if (given && fs.existsSync(given)) return Promise.resolve(given);
+	if (!sharedPacking) {
+		sharedPacking = packPackage(projectDir);
+		sharedPacking.then(
+			(file) =>
+				process.on('exit', () => fs.rmSync(path.dirname(file), { recursive: true, force: true })),
+			() => undefined,
+		);
+	}
+	return sharedPacking;
+}
+
 module.exports = {
+	SHARED_TARBALL_ENV,
+	sharedTarball,
 	createUserFolder,
 	removeUserFolder,
 	installPackageTarball,

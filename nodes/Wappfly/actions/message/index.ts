@@ -4,6 +4,7 @@ import { edit } from './edit.operation';
 import { getRecent } from './getRecent.operation';
 import { react } from './react.operation';
 import { reply } from './reply.operation';
+import { sendAndWait } from './sendAndWait.operation';
 import { sendAudio, sendDocument, sendImage, sendVideo } from './sendMedia.operation';
 import { sendText } from './sendText.operation';
 
@@ -49,6 +50,13 @@ export const message: ResourceDefinition = {
 				action: 'Reply to a message',
 			},
 			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description:
+					'Send a text with links, and wait until the recipient approves, declines or answers a form',
+				action: 'Send message and wait for response',
+			},
+			{
 				name: 'Send Audio',
 				value: 'sendAudio',
 				description: 'Send an audio file or voice note',
@@ -92,4 +100,5 @@ export const message: ResourceDefinition = {
 		delete: deleteMessage,
 		getRecent,
 	},
+	waiting: { sendAndWait },
 };

@@ -2,14 +2,22 @@ import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import {
 	base64ByteLength,
+	DEFAULT_MAX_MEDIA_MB,
 	fileNameFromContentDisposition,
 	fileNameFromUrl,
 	knownMimeType,
 	parseBase64,
 	type MediaBytes,
 } from '../../../shared/media';
-import { discard, headerValue, openDownload, type OpenedDownload } from '../../../shared/transport';
-import { asText, invalidParameter } from '../parameters';
+import {
+	discard,
+	headerValue,
+	megabytes,
+	openDownload,
+	spoolDownload,
+	type OpenedDownload,
+} from '../../../shared/transport';
+import { asText, getOptions, invalidParameter } from '../parameters';
 
 /** The file to send, once it is known where its bytes come from. */
 export interface MediaFile {
@@ -77,6 +85,57 @@ export const mediaSourceProperties: INodeProperties[] = [
 	},
 ];
 
+/** WhatsApp's own limit for documents; media sends refuse a higher Max Media Size. */
+export const MAX_MEDIA_SIZE_LIMIT_MB = 2048;
+
+export const maxMediaSizeOption: INodeProperties = {
+	displayName: 'Max Media Size (MB)',
+	name: 'maxMediaSize',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_MEDIA_SIZE_LIMIT_MB },
+	default: DEFAULT_MAX_MEDIA_MB,
+	description:
+		'Larger files are refused before anything is sent to Wappfly. A download from a URL stops as soon as it goes over.',
+};
+
+const RAISE_MAX_MEDIA_SIZE =
+	'Raise Options > Max Media Size (MB), or send a smaller file (WhatsApp shows images, videos and audio up to 16 MB; send larger videos as documents).';
+
+/** The item's Max Media Size in bytes. */
+export function getMaxMediaBytes(ctx: IExecuteFunctions, itemIndex: number): number {
+	const value = getOptions.call(ctx, itemIndex).maxMediaSize ?? DEFAULT_MAX_MEDIA_MB;
+	if (
+		typeof value !== 'number' ||
+		!Number.isFinite(value) ||
+		value <= 0 ||
+		value > MAX_MEDIA_SIZE_LIMIT_MB
+	) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			`Invalid Max Media Size (MB) "${asText(value)}"`,
+			`Max Media Size is a number of megabytes from 1 to ${MAX_MEDIA_SIZE_LIMIT_MB}, e.g. ${DEFAULT_MAX_MEDIA_MB}.`,
+		);
+	}
+	return Math.floor(value * 1024 * 1024);
+}
+
+function checkSize(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	byteLength: number,
+	maxBytes: number,
+) {
+	if (byteLength > maxBytes) {
+		throw invalidParameter(
+			ctx,
+			itemIndex,
+			`The file has ${byteLength} bytes, more than the Max Media Size of ${megabytes(maxBytes)}`,
+			RAISE_MAX_MEDIA_SIZE,
+		);
+	}
+}
+
 function emptyFileError(ctx: IExecuteFunctions, itemIndex: number, what: string) {
 	return invalidParameter(
 		ctx,
@@ -103,33 +162,47 @@ function binaryFieldOf(ctx: IExecuteFunctions, itemIndex: number): IBinaryData {
 	return ctx.helpers.assertBinaryData(itemIndex, name);
 }
 
+/**
+ * The bytes of a file n8n holds: stored outside the execution (filesystem, S3), it is streamed
+ * instead of loaded; in memory n8n already holds it as base64, which is sent as it is.
+ */
+async function bytesOf(ctx: IExecuteFunctions, binary: IBinaryData): Promise<MediaBytes> {
+	const { id } = binary;
+	if (id) {
+		const { fileSize } = await ctx.helpers.getBinaryMetadata(id);
+		return {
+			kind: 'stream',
+			byteLength: fileSize,
+			open: async () => await ctx.helpers.getBinaryStream(id),
+		};
+	}
+	return { kind: 'base64', base64: binary.data, byteLength: base64ByteLength(binary.data) };
+}
+
 async function fromBinary(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	maxBytes: number,
 ): Promise<() => Promise<MediaFile>> {
 	const binary = binaryFieldOf(ctx, itemIndex);
 	const meta = { mimeType: binary.mimeType || undefined, fileName: binary.fileName };
-	const { id } = binary;
-	if (id) {
-		// Stored outside the execution (filesystem, S3): stream it instead of loading it.
-		const { fileSize } = await ctx.helpers.getBinaryMetadata(id);
-		if (!fileSize) throw emptyFileError(ctx, itemIndex, `Binary field "${binary.fileName ?? ''}"`);
-		return async () => ({
-			...meta,
-			bytes: {
-				kind: 'stream',
-				byteLength: fileSize,
-				open: async () => await ctx.helpers.getBinaryStream(id),
-			},
-		});
+	const bytes = await bytesOf(ctx, binary);
+	if (!bytes.byteLength) {
+		throw emptyFileError(
+			ctx,
+			itemIndex,
+			binary.id ? `Binary field "${binary.fileName ?? ''}"` : 'The binary file',
+		);
 	}
-	// In memory n8n already holds the bytes as base64: they are sent as they are.
-	const byteLength = base64ByteLength(binary.data);
-	if (!byteLength) throw emptyFileError(ctx, itemIndex, 'The binary file');
-	return async () => ({ ...meta, bytes: { kind: 'base64', base64: binary.data, byteLength } });
+	checkSize(ctx, itemIndex, bytes.byteLength, maxBytes);
+	return async () => ({ ...meta, bytes });
 }
 
-function fromBase64(ctx: IExecuteFunctions, itemIndex: number): () => Promise<MediaFile> {
+function fromBase64(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	maxBytes: number,
+): () => Promise<MediaFile> {
 	const parsed = parseBase64(ctx.getNodeParameter('base64', itemIndex, ''));
 	if (!parsed.ok) {
 		if (parsed.reason === 'it is empty') throw emptyFileError(ctx, itemIndex, 'Base64 Data');
@@ -141,6 +214,7 @@ function fromBase64(ctx: IExecuteFunctions, itemIndex: number): () => Promise<Me
 		);
 	}
 	const { base64, byteLength, mimeType } = parsed;
+	checkSize(ctx, itemIndex, byteLength, maxBytes);
 	return async () => ({ mimeType, bytes: { kind: 'base64', base64, byteLength } });
 }
 
@@ -148,6 +222,7 @@ function fromUrl(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	timeoutMs: number,
+	maxBytes: number,
 ): () => Promise<MediaFile> {
 	const raw = asText(ctx.getNodeParameter('url', itemIndex, '')).trim();
 	let url: URL;
@@ -191,22 +266,20 @@ function fromUrl(
 		const fileName =
 			fileNameFromContentDisposition(headerValue(headers, 'content-disposition')) ??
 			fileNameFromUrl(download.url);
-		const declaredLength = Number(headerValue(headers, 'content-length'));
-		const encoded = (headerValue(headers, 'content-encoding') ?? 'identity') !== 'identity';
-		let bytes: MediaBytes;
-		if (Number.isSafeInteger(declaredLength) && declaredLength > 0 && !encoded) {
-			bytes = {
-				kind: 'stream',
-				byteLength: declaredLength,
-				open: async () => body as AsyncIterable<Uint8Array>,
-			};
-		} else {
-			// Without a trustworthy length the body must be counted before it can be announced.
-			const buffer = await ctx.helpers.binaryToBuffer(
-				body as unknown as Parameters<typeof ctx.helpers.binaryToBuffer>[0],
+		// Stored first, with its length counted: the upload then announces exactly what it sends,
+		// and starts only once the whole file is there.
+		const spooled = await spoolDownload.call(ctx, download, { maxBytes, fileName, mimeType });
+		if (!spooled.ok) {
+			throw invalidParameter(
+				ctx,
+				itemIndex,
+				`Could not download the media from ${url.href}: ${spooled.reason}`,
+				spooled.tooLarge
+					? RAISE_MAX_MEDIA_SIZE
+					: 'Check that the URL is reachable from the n8n host and serves the whole file.',
 			);
-			bytes = { kind: 'stream', byteLength: buffer.length, open: async () => [buffer] };
 		}
+		const bytes = await bytesOf(ctx, spooled.binary);
 		if (!bytes.byteLength) throw emptyFileError(ctx, itemIndex, `The file at ${url.href}`);
 		return {
 			mimeType: knownMimeType(mimeType),
@@ -224,9 +297,10 @@ export async function prepareMediaFile(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	timeoutMs: number,
+	maxBytes: number,
 ): Promise<() => Promise<MediaFile>> {
 	const source = this.getNodeParameter('mediaSource', itemIndex, 'binary') as MediaSource;
-	if (source === 'binary') return await fromBinary(this, itemIndex);
-	if (source === 'base64') return fromBase64(this, itemIndex);
-	return fromUrl(this, itemIndex, timeoutMs);
+	if (source === 'binary') return await fromBinary(this, itemIndex, maxBytes);
+	if (source === 'base64') return fromBase64(this, itemIndex, maxBytes);
+	return fromUrl(this, itemIndex, timeoutMs, maxBytes);
 }

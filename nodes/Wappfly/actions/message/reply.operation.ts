@@ -1,9 +1,5 @@
-import {
-	chatOfMessage,
-	messageIdField,
-	textField,
-	timeoutOnlyOptions,
-} from '../common.descriptions';
+import { chatOfMessage, messageIdField, sendOptions, textField } from '../common.descriptions';
+import { getPacing } from '../pacing';
 import { getChatJid, getMessageId, getText, getTimeout } from '../parameters';
 import { postCall, type WappflyOperation } from '../types';
 
@@ -12,7 +8,7 @@ export const reply: WappflyOperation = {
 		chatOfMessage,
 		messageIdField('ID of the message to quote above the reply'),
 		textField('The reply to send'),
-		timeoutOnlyOptions(),
+		sendOptions(),
 	],
 
 	async prepare(itemIndex) {
@@ -20,6 +16,12 @@ export const reply: WappflyOperation = {
 		const quotedMessageId = getMessageId.call(this, itemIndex);
 		const text = getText.call(this, itemIndex);
 		const timeoutMs = getTimeout.call(this, itemIndex);
-		return postCall('/api/messages/reply', { to, text, quoted_msg_id: quotedMessageId }, timeoutMs);
+		const pacing = getPacing.call(this, itemIndex);
+		return postCall(
+			'/api/messages/reply',
+			{ to, text, quoted_msg_id: quotedMessageId },
+			timeoutMs,
+			pacing,
+		);
 	},
 };

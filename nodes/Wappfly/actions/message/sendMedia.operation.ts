@@ -6,10 +6,17 @@ import {
 	jsonBodyWithFile,
 	mimeTypeFromFileName,
 } from '../../../shared/media';
-import { MEDIA_TIMEOUT_MS, recipient, timeoutOption } from '../common.descriptions';
+import { MEDIA_TIMEOUT_MS, recipient, sendOptions } from '../common.descriptions';
+import { getPacing } from '../pacing';
 import { getChatJid, getOptions, getTimeout, invalidParameter } from '../parameters';
 import type { WappflyOperation } from '../types';
-import { mediaSourceProperties, prepareMediaFile, type MediaFile } from './mediaInput';
+import {
+	getMaxMediaBytes,
+	maxMediaSizeOption,
+	mediaSourceProperties,
+	prepareMediaFile,
+	type MediaFile,
+} from './mediaInput';
 
 type MediaOption = 'caption' | 'fileName' | 'mimeType';
 
@@ -122,25 +129,20 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 		properties: [
 			recipient,
 			...mediaSourceProperties,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add option',
-				default: {},
-				options: [
-					...kind.options.map((option) => optionProperty(option, kind)),
-					timeoutOption(MEDIA_TIMEOUT_MS),
-				],
-			},
+			sendOptions(MEDIA_TIMEOUT_MS, [
+				...kind.options.map((option) => optionProperty(option, kind)),
+				maxMediaSizeOption,
+			]),
 		],
 
 		async prepare(itemIndex) {
 			const to = getChatJid.call(this, itemIndex, 'to', 'To');
 			const options = getOptions.call(this, itemIndex) as MediaOptions;
 			const timeoutMs = getTimeout.call(this, itemIndex, MEDIA_TIMEOUT_MS);
+			const pacing = getPacing.call(this, itemIndex);
 			const mimeOverride = options.mimeType?.trim() || undefined;
-			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs);
+			const maxBytes = getMaxMediaBytes(this, itemIndex);
+			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs, maxBytes);
 
 			const checkFamily = (file: MediaFile) => {
 				const type = mimeOverride ?? file.mimeType;
@@ -173,6 +175,7 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 					const body = await jsonBodyWithFile({ to, filename, mimetype, caption }, file.bytes);
 					return { method: 'POST', path: kind.path, body, timeoutMs };
 				},
+				pacing,
 			};
 		},
 	};
