@@ -60,16 +60,56 @@ export async function getWappflyCredentials(
 }
 
 /**
+ * The credential as read once, for any number of requests. n8n loads a credential from its
+ * database and decrypts it on every read, which costs more than a loopback request: a node
+ * sending many items reads it once (`openWappflyConnection`) and passes it to every call.
+ */
+export interface WappflyConnection {
+	credentials: WappflyCredentials;
+	/** The credential's Base URL, normalized: the only origin the token is sent to. */
+	baseURL: string;
+	/** The same credential, given to httpRequestWithAuthentication so that it is not read again. */
+	authentication: AuthenticationOptions;
+}
+
+type AuthenticationOptions = Parameters<
+	IExecuteFunctions['helpers']['httpRequestWithAuthentication']
+>[2];
+
+export async function openWappflyConnection(
+	this: WappflyContext,
+	itemIndex?: number,
+): Promise<WappflyConnection> {
+	const data = await (this as IExecuteFunctions).getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const credentials = data as unknown as WappflyCredentials;
+	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
+	return {
+		credentials,
+		baseURL: normalizeBaseUrl(credentials.baseUrl),
+		authentication: {
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: CREDENTIAL_TYPE,
+				data,
+			},
+		},
+	};
+}
+
+/**
  * The one way this package talks to Wappfly: authenticates with the credential, and turns every
  * failure into a NodeApiError carrying Wappfly's own message and a hint on how to fix it.
+ * Without a `connection`, the credential is read for this request alone.
  */
 export async function wappflyApiRequest(
 	this: WappflyContext,
 	request: WappflyRequest,
 	itemIndex?: number,
+	connection?: WappflyConnection,
 ): Promise<unknown> {
-	const credentials = await getWappflyCredentials.call(this, itemIndex);
-	const baseURL = normalizeBaseUrl(credentials.baseUrl);
+	const { credentials, baseURL, authentication } =
+		connection ?? (await openWappflyConnection.call(this, itemIndex));
 	const timeout = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
 	const options: IHttpRequestOptions = {
@@ -100,10 +140,13 @@ export async function wappflyApiRequest(
 
 	let response: IN8nHttpFullResponse;
 	try {
+		// n8n still applies the credential's `authenticate` to the request; given the decrypted
+		// credential, it does not load and decrypt it again.
 		response = (await this.helpers.httpRequestWithAuthentication.call(
 			this,
 			CREDENTIAL_TYPE,
 			options,
+			authentication,
 		)) as IN8nHttpFullResponse;
 	} catch (error) {
 		throw networkError(this.getNode(), error, baseURL, timeout, credentials.apiToken, itemIndex);

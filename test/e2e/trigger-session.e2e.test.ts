@@ -81,6 +81,9 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 	let server: Awaited<ReturnType<typeof n8n.startN8n>>;
 	/** When the contract server answered each GET /api/me (its own clock). */
 	const meAnsweredAt: number[] = [];
+	/** How many forged posts had been answered when each GET /api/me arrived. */
+	const meAfterPosts: number[] = [];
+	let postsAnswered = 0;
 
 	const staticData = async (): Promise<Record<string, unknown>> => {
 		const [row] = (await n8n.querySqlite(
@@ -96,7 +99,10 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 
 	async function postForged(count: number): Promise<number[]> {
 		const statuses: number[] = [];
-		for (let i = 0; i < count; i++) statuses.push((await api.sendInbound(url(), forged())).status);
+		for (let i = 0; i < count; i++) {
+			statuses.push((await api.sendInbound(url(), forged())).status);
+			postsAnswered++;
+		}
 		return statuses;
 	}
 
@@ -107,7 +113,9 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 		await n8n.installPackageTarball(uf, await packing);
 		api = await startWappflyServer({
 			log: (line) => {
-				if (/\bGET \/api\/me\b/.test(line)) meAnsweredAt.push(Date.now());
+				if (!/\bGET \/api\/me\b/.test(line)) return;
+				meAnsweredAt.push(Date.now());
+				meAfterPosts.push(postsAnswered);
 			},
 		});
 		await n8n.importCredentials(uf, [
@@ -155,14 +163,18 @@ describe.each(VERSIONS)('n8n %s.x', (version) => {
 			WORKFLOW.id,
 		]);
 		const readsBefore = meAnsweredAt.length;
+		const postsBefore = postsAnswered;
 		const statuses = await postForged(200);
 		expect(new Set(statuses)).toEqual(new Set([403]));
-		// Each read is at least a minute after the one before: here, where no minute passes, one.
 		const reads = meAnsweredAt.slice(readsBefore);
 		expect(reads.length).toBeGreaterThanOrEqual(1);
-		for (let i = 1; i < reads.length; i++) {
-			expect(reads[i] - reads[i - 1]).toBeGreaterThanOrEqual(MINUTE);
-		}
+		// n8n saves static data only after the node has answered, so the post sent right after the
+		// read may still load the old time and read too (README: "How activation and the session
+		// check work"); once the save has landed, no other post of the 200 reads.
+		const readAfterPosts = meAfterPosts
+			.slice(readsBefore)
+			.map((answered) => answered - postsBefore);
+		expect(Math.max(...readAfterPosts)).toBeLessThan(20);
 		const stored = await staticData();
 		expect(stored.sessionId).toBe('8');
 		expect(stored.sessionCheckedAt as number).toBeGreaterThan(1);

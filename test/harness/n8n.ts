@@ -3,7 +3,7 @@
  * contexts, request helpers and binary-data service), as close to a real n8n as a test
  * process gets without a database: credentials are held in memory by a small
  * ICredentialsHelper that authenticates exactly the way n8n's does (the credential's
- * declarative `authenticate`, resolved by the real expression engine).
+ * `authenticate` function, or a declarative one resolved by the real expression engine).
  */
 import { Container } from '@n8n/di';
 import {
@@ -124,6 +124,9 @@ export const nodeTypes: INodeTypes = {
 } as INodeTypes;
 
 class MemoryCredentialsHelper extends ICredentialsHelper {
+	/** How many times n8n read (in a real n8n: loaded and decrypted) a credential. */
+	reads = 0;
+
 	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
@@ -179,6 +182,7 @@ class MemoryCredentialsHelper extends ICredentialsHelper {
 		_nodeCredentials: unknown,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads++;
 		return { ...this.data[type] };
 	}
 
@@ -258,6 +262,8 @@ export interface RunResult {
 	/** The error that stopped the node, when it did. */
 	error?: Error & { description?: string | null; httpCode?: string | null; context?: IDataObject };
 	run: IRun;
+	/** How many times the run read the credential (a database read and a decryption in n8n). */
+	credentialReads: number;
 }
 
 const WAPPFLY_NODE = 'Wappfly';
@@ -315,6 +321,7 @@ export async function runWappfly(options: RunOptions): Promise<RunResult> {
 		items: task?.data?.main?.[0] ?? [],
 		error: (task?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,
+		credentialReads: (additionalData.credentialsHelper as MemoryCredentialsHelper).reads,
 	};
 }
 

@@ -2,11 +2,12 @@ import {
 	NodeOperationError,
 	sleep,
 	sleepWithAbort,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { getInteger, getOptions } from './parameters';
+import { checkInteger, getOptions } from './parameters';
 
 /** The longest pause allowed between two messages, and the largest random extra: 10 minutes. */
 export const MAX_PACING_MS = 600_000;
@@ -55,20 +56,29 @@ export const pacingOption: INodeProperties = {
 	],
 };
 
-/** Reads and checks the item's Pacing option; undefined when it is not set. */
-export function getPacing(this: IExecuteFunctions, itemIndex: number): Pacing | undefined {
-	const pacing = getOptions.call(this, itemIndex).pacing as { values?: object } | undefined;
-	if (!pacing?.values) return undefined;
+/**
+ * Reads and checks the item's Pacing option; undefined when it is not set. `options`: the item's
+ * Options when the operation has read them already (they are evaluated once per item).
+ */
+export function getPacing(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	options?: IDataObject,
+): Pacing | undefined {
+	const pacing = (options ?? getOptions.call(this, itemIndex)).pacing as
+		| { values?: Partial<Record<keyof typeof DEFAULTS, unknown>> }
+		| undefined;
+	const values = pacing?.values;
+	if (!values) return undefined;
 	// A saved workflow may leave out a value still at its default.
 	const read = (name: keyof typeof DEFAULTS, label: string) =>
-		getInteger.call(
+		checkInteger(
 			this,
 			itemIndex,
-			`options.pacing.values.${name}`,
+			values[name] === undefined ? DEFAULTS[name] : values[name],
 			label,
 			0,
 			MAX_PACING_MS,
-			DEFAULTS[name],
 		);
 	return {
 		delayMs: read('delayBetweenMessages', 'Delay Between Messages (Milliseconds)'),

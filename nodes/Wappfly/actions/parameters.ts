@@ -124,10 +124,22 @@ export function getInteger(
 	fallback?: number,
 ): number {
 	const value = this.getNodeParameter(name, itemIndex, fallback);
+	return checkInteger(this, itemIndex, value, label, min, max);
+}
+
+/** Checks a value already read (e.g. from the item's Options) the way getInteger does. */
+export function checkInteger(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	label: string,
+	min: number,
+	max: number,
+): number {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
 		throw invalidParameter(
-			this,
+			ctx,
 			itemIndex,
 			`Invalid ${label} ${quoted(value)}`,
 			`${label} must be a whole number from ${min} to ${max}.`,
@@ -144,12 +156,15 @@ export function getOptions(this: IExecuteFunctions, itemIndex: number): IDataObj
 	return this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
+/** `options`: the item's Options when the operation has read them already (read once per item). */
 export function getTimeout(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	defaultMs = DEFAULT_TIMEOUT_MS,
+	options?: IDataObject,
 ): number {
-	const timeout = (getOptions.call(this, itemIndex) as CommonOptions).timeout ?? defaultMs;
+	const timeout =
+		((options ?? getOptions.call(this, itemIndex)) as CommonOptions).timeout ?? defaultMs;
 	if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 1) {
 		throw invalidParameter(
 			this,

@@ -25,6 +25,8 @@ export interface WappflyOperation {
 	properties: INodeProperties[];
 	/** Validates the item's parameters without any network request. */
 	prepare(this: IExecuteFunctions, itemIndex: number): Promise<PreparedCall>;
+	/** A read: changes nothing and costs no quota, so several may run at once. */
+	read?: boolean;
 }
 
 export type OperationTable = Record<string, WappflyOperation>;

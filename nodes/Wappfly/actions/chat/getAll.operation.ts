@@ -5,6 +5,7 @@ import { getInteger, getTimeout } from '../parameters';
 import type { WappflyOperation } from '../types';
 
 export const getAll: WappflyOperation = {
+	read: true,
 	properties: [
 		{
 			displayName: 'Return All',

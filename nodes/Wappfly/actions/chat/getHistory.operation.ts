@@ -3,6 +3,7 @@ import { getChatJid, getInteger, getTimeout } from '../parameters';
 import type { WappflyOperation } from '../types';
 
 export const getHistory: WappflyOperation = {
+	read: true,
 	properties: [
 		chatLocator('chat', 'Chat', 'The person or group whose messages to get'),
 		{ ...limitField(500), description: 'Max number of messages to return, newest first' },

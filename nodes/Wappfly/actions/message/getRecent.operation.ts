@@ -3,6 +3,7 @@ import { getInteger, getTimeout } from '../parameters';
 import type { WappflyOperation } from '../types';
 
 export const getRecent: WappflyOperation = {
+	read: true,
 	properties: [
 		{
 			...limitField(100),

@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import {
 	base64ByteLength,
@@ -101,9 +101,13 @@ export const maxMediaSizeOption: INodeProperties = {
 const RAISE_MAX_MEDIA_SIZE =
 	'Raise Options > Max Media Size (MB), or send a smaller file (WhatsApp shows images, videos and audio up to 16 MB; send larger videos as documents).';
 
-/** The item's Max Media Size in bytes. */
-export function getMaxMediaBytes(ctx: IExecuteFunctions, itemIndex: number): number {
-	const value = getOptions.call(ctx, itemIndex).maxMediaSize ?? DEFAULT_MAX_MEDIA_MB;
+/** The item's Max Media Size in bytes; `options`: the item's Options when already read. */
+export function getMaxMediaBytes(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options?: IDataObject,
+): number {
+	const value = (options ?? getOptions.call(ctx, itemIndex)).maxMediaSize ?? DEFAULT_MAX_MEDIA_MB;
 	if (
 		typeof value !== 'number' ||
 		!Number.isFinite(value) ||

@@ -483,8 +483,9 @@ async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]>
 			itemIndex,
 			'approval',
 		) as ResponseType;
-		const options = getOptions.call(this, itemIndex) as WaitOptions;
-		const timeoutMs = getTimeout.call(this, itemIndex);
+		const allOptions = getOptions.call(this, itemIndex);
+		const options = allOptions as WaitOptions;
+		const timeoutMs = getTimeout.call(this, itemIndex, undefined, allOptions);
 		if (responseType === 'customForm') {
 			const form = customFormFields(read);
 			if ('error' in form) {

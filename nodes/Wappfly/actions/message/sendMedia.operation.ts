@@ -137,11 +137,12 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 
 		async prepare(itemIndex) {
 			const to = getChatJid.call(this, itemIndex, 'to', 'To');
-			const options = getOptions.call(this, itemIndex) as MediaOptions;
-			const timeoutMs = getTimeout.call(this, itemIndex, MEDIA_TIMEOUT_MS);
-			const pacing = getPacing.call(this, itemIndex);
+			const allOptions = getOptions.call(this, itemIndex);
+			const options = allOptions as MediaOptions;
+			const timeoutMs = getTimeout.call(this, itemIndex, MEDIA_TIMEOUT_MS, allOptions);
+			const pacing = getPacing.call(this, itemIndex, allOptions);
 			const mimeOverride = options.mimeType?.trim() || undefined;
-			const maxBytes = getMaxMediaBytes(this, itemIndex);
+			const maxBytes = getMaxMediaBytes(this, itemIndex, allOptions);
 			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs, maxBytes);
 
 			const checkFamily = (file: MediaFile) => {

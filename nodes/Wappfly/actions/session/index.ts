@@ -5,6 +5,7 @@ import type { WappflyOperation } from '../types';
 
 function read(path: string): WappflyOperation {
 	return {
+		read: true,
 		properties: [timeoutOnlyOptions()],
 		async prepare(itemIndex) {
 			const timeoutMs = getTimeout.call(this, itemIndex);
