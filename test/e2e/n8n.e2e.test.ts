@@ -12,7 +12,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { statusHint } from '../../nodes/shared/errors';
-import { childProcess, env, fs, path, print, sleep } from '../support/node';
+import { childProcess, env, path, print, sleep } from '../support/node';
 import {
 	DEFAULT_TOKEN,
 	SEED,
@@ -33,6 +33,7 @@ import {
 import { conversationState, startFakeOpenAi } from './lib/fake-openai';
 import { e2eVersions, ensureN8n } from './lib/install-n8n';
 import * as n8n from './lib/n8n-instance';
+import { filesUnder } from './support/files';
 import { FIXTURES, encryptWhatsAppMedia, writeFixtures } from './support/media';
 import {
 	ALICE,
@@ -205,25 +206,6 @@ function expectSuccess(execution: ExecutionRecord): void {
 
 function body(request: RecordedRequest): IDataObject {
 	return (request.body ?? {}) as IDataObject;
-}
-
-/** Every file under a folder (the database, its journal, logs, outputs), as text. */
-function filesUnder(dir: string): Array<{ file: string; text: string }> {
-	const out: Array<{ file: string; text: string }> = [];
-	const walk = (current: string) => {
-		for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-			const full = path.join(current, entry.name);
-			if (entry.isDirectory()) {
-				// The installed package and n8n's copy of the editor hold no run data.
-				if (entry.name === 'node_modules' || entry.name === '.cache') continue;
-				walk(full);
-			} else if (entry.isFile()) {
-				out.push({ file: full, text: fs.readFileSync(full).toString('latin1') });
-			}
-		}
-	};
-	walk(dir);
-	return out;
 }
 
 // The names used in test titles: the cases are rebuilt with each folder's paths in beforeAll.

@@ -24,7 +24,13 @@ import { env, print, sleep } from '../support/node';
 import { PROJECT_DIR, type Workflow } from './lib/examples';
 import { e2eVersions, ensureN8n } from './lib/install-n8n';
 import * as n8n from './lib/n8n-instance';
-import { ALICE, GROUP, MAIN_CREDENTIAL } from './support/workflows';
+import {
+	ALICE,
+	GROUP,
+	MAIN_CREDENTIAL,
+	NEWEST_SEED_ID,
+	pollingWorkflow,
+} from './support/workflows';
 
 const VERSIONS = e2eVersions();
 const KEEP = env.WAPPFLY_E2E_KEEP === '1';
@@ -32,51 +38,12 @@ const KEEP = env.WAPPFLY_E2E_KEEP === '1';
 const MINUTE = 60_000;
 jest.setTimeout(2 * MINUTE);
 
-const POLLING_TRIGGER_TYPE = 'n8n-nodes-wappfly.wappflyPollingTrigger';
 const TRIGGER_NAME = 'New WhatsApp messages';
-/**
- * A poll every 5 seconds, as twelve poll times of one second each (`0 * * * * *`, `5 * * * * *`,
- * ...). n8n refuses a poll cron that fires more than once a minute: 1.x one with `*` in its
- * seconds field, 2.40 also one that lists several seconds (`0,5,10 * * * * *`); several poll
- * times are allowed in both.
- */
-const EVERY_5_SECONDS = Array.from({ length: 12 }, (_, index) => ({
-	mode: 'custom',
-	cronExpression: `${index * 5} * * * * *`,
-}));
-/** The contract server's seed: history that must never come out. */
-const NEWEST_SEED_ID = 122;
-
-const WORKFLOW: Workflow = {
-	id: 'e2ePollingTrig01',
-	name: 'E2E Wappfly Polling Trigger',
-	nodes: [
-		{
-			id: 'e2e-polling-trigger',
-			name: TRIGGER_NAME,
-			type: POLLING_TRIGGER_TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {
-				pollTimes: { item: EVERY_5_SECONDS },
-				options: {},
-			},
-			credentials: { wappflyApi: MAIN_CREDENTIAL },
-		},
-		{
-			id: 'e2e-polling-received',
-			name: 'Received',
-			type: 'n8n-nodes-base.noOp',
-			typeVersion: 1,
-			position: [220, 0],
-			parameters: {},
-		},
-	],
-	connections: {
-		[TRIGGER_NAME]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] },
-	},
-	settings: { executionOrder: 'v1' },
-};
+const WORKFLOW: Workflow = pollingWorkflow(
+	'e2ePollingTrig01',
+	'E2E Wappfly Polling Trigger',
+	TRIGGER_NAME,
+);
 
 /** The package packed once for the whole e2e run (the global setup's tarball). */
 const tarball = (): Promise<string> => n8n.sharedTarball(PROJECT_DIR);

@@ -68,6 +68,11 @@ export interface StartOptions {
 	webhookUrl?: string;
 	/** Extension: called with one line per answered request (the CLI prints them). */
 	log?: (line: string) => void;
+	/**
+	 * Extension: called synchronously as each request's headers arrive, while its connection is
+	 * still open (the queue-mode test uses it to find which process opened the connection).
+	 */
+	onRequest?: (req: import('node:http').IncomingMessage) => void;
 }
 
 export interface RecordedRequest {

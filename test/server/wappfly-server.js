@@ -1522,6 +1522,7 @@ function startWappflyServer(opts = {}) {
 	const server = http.createServer((req, res) => {
 		req.on('error', () => {});
 		res.on('error', () => {});
+		opts.onRequest?.(req);
 		const { path, query } = splitUrl(req.url || '/');
 		/** @type {Promise<void>} */
 		let work;

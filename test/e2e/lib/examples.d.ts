@@ -87,6 +87,20 @@ export function withManualStart(
 	output?: Record<string, unknown>,
 ): Workflow;
 /**
+ * A copy started over HTTP by n8n's own Webhook node: the node `triggerName` (default: the
+ * workflow's Manual Trigger) becomes a Webhook node of the same name that listens for POST on
+ * `/webhook/<webhookId>` (production URL) and answers at once ("Workflow was started"). The POSTed
+ * JSON is `$json.body` of its item. Connections stay as they are.
+ * @param {Workflow} workflow
+ * @param {string} webhookId  a UUID; also the path
+ * @param {string} [triggerName]
+ */
+export function withWebhookStart(
+	workflow: Workflow,
+	webhookId: string,
+	triggerName?: string,
+): Workflow;
+/**
  * The production webhook path (after `/webhook/`) of a workflow's Wappfly Trigger (or of the
  * node named `nodeName`): `<webhookId>/webhook`.
  * @param {Workflow} workflow

@@ -129,6 +129,35 @@ function withManualStart(workflow, triggerName, output) {
 }
 
 /**
+ * A copy started over HTTP by n8n's own Webhook node: the node `triggerName` (default: the
+ * workflow's Manual Trigger) becomes a Webhook node of the same name that listens for POST on
+ * `/webhook/<webhookId>` (production URL) and answers at once ("Workflow was started"). The POSTed
+ * JSON is `$json.body` of its item. Connections stay as they are.
+ * @param {Workflow} workflow
+ * @param {string} webhookId  a UUID; also the path
+ * @param {string} [triggerName]
+ */
+function withWebhookStart(workflow, webhookId, triggerName) {
+	const copy = clone(workflow);
+	const index = copy.nodes.findIndex((n) =>
+		triggerName === undefined ? n.type === 'n8n-nodes-base.manualTrigger' : n.name === triggerName,
+	);
+	if (index < 0)
+		throw new Error(`workflow ${workflow.id} has no node "${triggerName ?? 'Manual Trigger'}"`);
+	const trigger = copy.nodes[index];
+	copy.nodes[index] = {
+		id: trigger.id,
+		name: trigger.name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: trigger.position,
+		webhookId,
+		parameters: { httpMethod: 'POST', path: webhookId, responseMode: 'onReceived', options: {} },
+	};
+	return copy;
+}
+
+/**
  * The production webhook path (after `/webhook/`) of a workflow's Wappfly Trigger (or of the
  * node named `nodeName`): `<webhookId>/webhook`.
  * @param {Workflow} workflow
@@ -189,6 +218,7 @@ module.exports = {
 	nodeNamed,
 	relocateFileReads,
 	withManualStart,
+	withWebhookStart,
 	webhookPathOf,
 	hasWappflyTrigger,
 	invoicePdf,

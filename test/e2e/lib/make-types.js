@@ -15,7 +15,14 @@ const path = require('node:path');
 
 const LIB = __dirname;
 const ROOT = path.resolve(LIB, '..', '..', '..');
-const FILES = ['install-n8n.js', 'n8n-instance.js', 'examples.js', 'fake-openai.js'];
+const FILES = [
+	'install-n8n.js',
+	'n8n-instance.js',
+	'examples.js',
+	'fake-openai.js',
+	'services.js',
+	'queue-mode.js',
+];
 const HEADER =
 	'// Generated from the JSDoc of the .js file next to it by make-types.js; do not edit.\n' +
 	'/* eslint-disable @typescript-eslint/no-explicit-any */\n';

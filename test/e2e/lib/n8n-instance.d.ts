@@ -491,3 +491,36 @@ export function runN8nOk(
 export function parseExecuteOutput(text: string): any | undefined;
 /** @returns {Promise<number>} a TCP port free on 127.0.0.1 right now */
 export function getFreePort(): Promise<number>;
+/**
+ * An execution as read from n8n's database (execution_entity joined with execution_data, `data`
+ * already deserialised), with the RunView accessors. Also used for PostgreSQL (queue-mode.js).
+ * @param {any} row
+ * @returns {ExecutionRecord}
+ */
+export function executionRecord(row: any): ExecutionRecord;
+/**
+ * @typedef {object} RunResult
+ * @property {number | null} code
+ * @property {NodeJS.Signals | null} signal
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} ms          wall time
+ * @property {boolean} timedOut
+ */
+/**
+ * Runs a command in its own process group; on timeout the whole group is killed.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env: Record<string, string>, timeoutMs?: number, input?: string }} opts
+ * @returns {Promise<RunResult>}
+ */
+export function runProcess(
+	cmd: string,
+	args: string[],
+	opts: {
+		cwd?: string;
+		env: Record<string, string>;
+		timeoutMs?: number;
+		input?: string;
+	},
+): Promise<RunResult>;

@@ -802,7 +802,17 @@ async function readExecutions(uf, filter = {}) {
 		params,
 		'executions',
 	);
-	return rows.map((row) => ({
+	return rows.map(executionRecord);
+}
+
+/**
+ * An execution as read from n8n's database (execution_entity joined with execution_data, `data`
+ * already deserialised), with the RunView accessors. Also used for PostgreSQL (queue-mode.js).
+ * @param {any} row
+ * @returns {ExecutionRecord}
+ */
+function executionRecord(row) {
+	return {
 		...viewOf(row.data && row.data.resultData),
 		id: String(row.id),
 		workflowId: row.workflowId,
@@ -813,7 +823,7 @@ async function readExecutions(uf, filter = {}) {
 		stoppedAt: row.stoppedAt,
 		data: row.data,
 		workflowData: row.workflowData,
-	}));
+	};
 }
 
 const RUNNING_STATUSES = new Set(['new', 'running', 'waiting', 'unknown']);
@@ -1211,4 +1221,6 @@ module.exports = {
 	runN8nOk,
 	parseExecuteOutput,
 	getFreePort,
+	executionRecord,
+	runProcess,
 };

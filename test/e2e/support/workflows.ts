@@ -45,6 +45,53 @@ export const ALICE = SEED.aliceJid;
 export const BOB = SEED.bobJid;
 export const GROUP = SEED.groupJid;
 
+export const WAPPFLY_POLLING_TRIGGER_TYPE = 'n8n-nodes-wappfly.wappflyPollingTrigger';
+/**
+ * A poll every 5 seconds, as twelve poll times of one second each (`0 * * * * *`, `5 * * * * *`,
+ * ...). n8n refuses a poll cron that fires more than once a minute: 1.x one with `*` in its
+ * seconds field, 2.40 also one that lists several seconds (`0,5,10 * * * * *`); several poll
+ * times are allowed in both.
+ */
+export const EVERY_5_SECONDS = Array.from({ length: 12 }, (_, index) => ({
+	mode: 'custom',
+	cronExpression: `${index * 5} * * * * *`,
+}));
+/** The contract server's seed: its newest message, history that a poll must never emit. */
+export const NEWEST_SEED_ID = 122;
+
+/**
+ * A Wappfly Polling Trigger named `triggerName` (every 5 seconds, the main credential) followed
+ * by a No Op named 'Received'. An id of at most 16 characters (n8n 1.x saves static data only
+ * for those).
+ */
+export function pollingWorkflow(id: string, name: string, triggerName: string): Workflow {
+	return {
+		id,
+		name,
+		nodes: [
+			{
+				id: `${id}-trigger`,
+				name: triggerName,
+				type: WAPPFLY_POLLING_TRIGGER_TYPE,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { pollTimes: { item: EVERY_5_SECONDS }, options: {} },
+				credentials: { wappflyApi: MAIN_CREDENTIAL },
+			},
+			{
+				id: `${id}-received`,
+				name: 'Received',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
+		],
+		connections: { [triggerName]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
 export function byId(value: string): IDataObject {
 	return { __rl: true, mode: 'id', value };
 }
