@@ -11,14 +11,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { env, fs, path, print, sleep } from '../support/node';
 import { startWappflyServer, type WappflyServer } from '../server/wappfly-server';
 import { PROJECT_DIR, type Workflow } from './lib/examples';
-import { ensureN8n } from './lib/install-n8n';
+import { e2eVersions, ensureN8n } from './lib/install-n8n';
 import * as n8n from './lib/n8n-instance';
 import { ALICE, MAIN_CREDENTIAL, byId, linearWorkflow, wappflyNode } from './support/workflows';
 
-const VERSIONS = (env.WAPPFLY_E2E_VERSIONS ?? '1,2')
-	.split(',')
-	.map((v) => v.trim())
-	.filter((v): v is '1' | '2' => v === '1' || v === '2');
+const VERSIONS = e2eVersions();
 const KEEP = env.WAPPFLY_E2E_KEEP === '1';
 const MINUTE = 60_000;
 jest.setTimeout(2 * MINUTE);

@@ -12,14 +12,11 @@
 import { childProcess, env, fs, path, sleep } from '../support/node';
 import { DEFAULT_TOKEN, startWappflyServer, type WappflyServer } from '../server/wappfly-server';
 import { EXAMPLE_CREDENTIALS, PROJECT_DIR, webhookPathOf, type Workflow } from './lib/examples';
-import { ensureN8n } from './lib/install-n8n';
+import { e2eVersions, ensureN8n } from './lib/install-n8n';
 import * as n8n from './lib/n8n-instance';
 import { MAIN_CREDENTIAL, WAPPFLY_TRIGGER_TYPE } from './support/workflows';
 
-const VERSIONS = (env.WAPPFLY_E2E_VERSIONS ?? '1,2')
-	.split(',')
-	.map((v) => v.trim())
-	.filter((v): v is '1' | '2' => v === '1' || v === '2');
+const VERSIONS = e2eVersions();
 const KEEP = env.WAPPFLY_E2E_KEEP === '1';
 const MINUTE = 60_000;
 jest.setTimeout(2 * MINUTE);

@@ -34,7 +34,7 @@ import {
 	withWebhookStart,
 	type Workflow,
 } from '../e2e/lib/examples';
-import { ensureN8n, type N8nInstall } from '../e2e/lib/install-n8n';
+import { e2eVersions, ensureN8n, type N8nInstall } from '../e2e/lib/install-n8n';
 import * as n8n from '../e2e/lib/n8n-instance';
 import * as queue from '../e2e/lib/queue-mode';
 import {
@@ -63,10 +63,7 @@ import {
 	type ActionCase,
 } from '../e2e/support/workflows';
 
-const VERSIONS = (env.WAPPFLY_E2E_VERSIONS ?? '1,2')
-	.split(',')
-	.map((v) => v.trim())
-	.filter((v): v is '1' | '2' => v === '1' || v === '2');
+const VERSIONS = e2eVersions();
 
 type BinaryMode = 'filesystem' | 'database';
 /**
