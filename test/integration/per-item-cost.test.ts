@@ -78,3 +78,34 @@ test('each parameter is evaluated once per item; resource and operation once per
 	expect(added).toEqual({ resource: 0, operation: 0, to: 4, text: 4, options: 4 });
 	expect(one.counts).toMatchObject({ to: 1, text: 1, options: 1 });
 });
+
+test('a media send evaluates each of its fields once per item, Media Source included', async () => {
+	const pdf = Buffer.from('%PDF-1.4\n%per-item-cost\n').toString('base64');
+	const sendDocument = {
+		resource: 'message',
+		operation: 'sendDocument',
+		to: byId('={{ $json.to }}'),
+		mediaSource: 'base64',
+		base64: `={{ "${pdf}" }}`,
+		options: { fileName: 'invoice.pdf' },
+	};
+	const one = await countParameterReads(() =>
+		run(credentials(), sendDocument, { items: [items[0]] }),
+	);
+	const five = await countParameterReads(() => run(credentials(), sendDocument, { items }));
+	expect(one.result.error).toBeUndefined();
+	expect(five.result.error).toBeUndefined();
+	expect(server().requests.filter((request) => request.status === 200)).toHaveLength(6);
+	const added = Object.fromEntries(
+		Object.keys(five.counts).map((name) => [name, five.counts[name] - (one.counts[name] ?? 0)]),
+	);
+	expect(added).toEqual({
+		resource: 0,
+		operation: 0,
+		to: 4,
+		mediaSource: 4,
+		base64: 4,
+		options: 4,
+	});
+	expect(one.counts).toMatchObject({ to: 1, mediaSource: 1, base64: 1, options: 1 });
+});

@@ -294,17 +294,17 @@ function fromUrl(
 }
 
 /**
- * Validates where the item's media comes from, without reading it; the returned function
- * reads (or downloads) it when the item is sent.
+ * Validates where the item's media comes from, without reading it; `readFile` reads (or
+ * downloads) it when the item is sent.
  */
 export async function prepareMediaFile(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	timeoutMs: number,
 	maxBytes: number,
-): Promise<() => Promise<MediaFile>> {
+): Promise<{ source: MediaSource; readFile: () => Promise<MediaFile> }> {
 	const source = this.getNodeParameter('mediaSource', itemIndex, 'binary') as MediaSource;
-	if (source === 'binary') return await fromBinary(this, itemIndex, maxBytes);
-	if (source === 'base64') return fromBase64(this, itemIndex, maxBytes);
-	return fromUrl(this, itemIndex, timeoutMs, maxBytes);
+	if (source === 'binary') return { source, readFile: await fromBinary(this, itemIndex, maxBytes) };
+	if (source === 'base64') return { source, readFile: fromBase64(this, itemIndex, maxBytes) };
+	return { source, readFile: fromUrl(this, itemIndex, timeoutMs, maxBytes) };
 }

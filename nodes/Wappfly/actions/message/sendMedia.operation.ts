@@ -143,7 +143,12 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 			const pacing = getPacing.call(this, itemIndex, allOptions);
 			const mimeOverride = options.mimeType?.trim() || undefined;
 			const maxBytes = getMaxMediaBytes(this, itemIndex, allOptions);
-			const readFile = await prepareMediaFile.call(this, itemIndex, timeoutMs, maxBytes);
+			const { source, readFile } = await prepareMediaFile.call(
+				this,
+				itemIndex,
+				timeoutMs,
+				maxBytes,
+			);
 
 			const checkFamily = (file: MediaFile) => {
 				const type = mimeOverride ?? file.mimeType;
@@ -157,7 +162,6 @@ function mediaOperation(kind: MediaKind): WappflyOperation {
 				}
 			};
 			// Files whose type is known now are checked before anything is sent; URLs on download.
-			const source = this.getNodeParameter('mediaSource', itemIndex, 'binary');
 			if (source !== 'url') checkFamily(await readFile());
 
 			return {
